@@ -1,0 +1,55 @@
+"""Vectorised conversion of dated records to week cells of the citizen × week matrix.
+
+Week ``w`` (1-based) of a citizen is the seven days
+``[visitation_date + 7(w-1), visitation_date + 7w - 1]`` (DESIGN.md §4.2; SPEC.md §3.3:
+``w = floor((date - visitation_date).days / 7) + 1``). Internally weeks are 0-based.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_WEEK = 7
+
+
+def day_numbers(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Whole days since 1970-01-01 (int64) of a datetime column, whatever its resolution."""
+    return np.asarray(values, dtype="datetime64[D]").astype(np.int64)
+
+
+def expand(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expand inclusive ranges ``first[i]..last[i]`` (non-empty) into cells.
+
+    Returns ``(record, value)``: for every range, one entry per integer in it. Vectorised with
+    ``np.repeat``; memory is proportional to the number of cells.
+
+    Examples
+    --------
+    >>> expand(np.array([2, 5]), np.array([4, 5]))
+    (array([0, 0, 0, 1]), array([2, 3, 4, 5]))
+    """
+    lengths = (last - first + 1).astype(np.int64)
+    record = np.repeat(np.arange(len(first)), lengths)
+    starts_at = np.cumsum(lengths) - lengths
+    value = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(starts_at - first, lengths)
+    return record, value
+
+
+def clip_to_window(
+    first_day: np.ndarray, last_day: np.ndarray, window_days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Clip day ranges (relative to visitation) to ``[0, window_days)``.
+
+    Returns the clipped ranges and boolean masks ``before`` (ends before visitation),
+    ``after`` (starts after the window), ``cut`` (kept but truncated at either end).
+    """
+    before = last_day < 0
+    after = first_day >= window_days
+    kept = ~before & ~after
+    cut = kept & ((first_day < 0) | (last_day >= window_days))
+    return (
+        np.maximum(first_day, 0),
+        np.minimum(last_day, window_days - 1),
+        {"before": before, "after": after, "kept": kept, "cut": cut},
+    )

@@ -1,0 +1,60 @@
+"""The library's own exception types.
+
+Every message names the table, the column, the rule and the number of rows concerned, and
+never a citizen identifier (DESIGN.md §10).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["ActiveMeasuresError", "ValidationError"]
+
+#: Columns of :attr:`ValidationError.failures`.
+FAILURE_COLUMNS = ("table", "column", "rule", "n_rows", "examples")
+
+
+class ActiveMeasuresError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class ValidationError(ActiveMeasuresError, ValueError):
+    """Input tables break one or more rules.
+
+    Raised before anything is computed, listing *every* problem found, one row per
+    (table, column, rule).
+
+    Attributes
+    ----------
+    failures : pandas.DataFrame
+        Tidy table with columns ``table``, ``column``, ``rule``, ``n_rows`` (number of rows
+        that break the rule) and ``examples`` (a few offending *values*, only for columns that
+        do not identify persons or records; empty otherwise).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> err = ValidationError(pd.DataFrame({"table": ["citizens"], "column": ["visitation_date"],
+    ...                                     "rule": ["not missing"], "n_rows": [2],
+    ...                                     "examples": [""]}))
+    >>> print(err)
+    1 problem in the input tables:
+       table          column        rule  n_rows
+    citizens visitation_date not missing       2
+    """
+
+    def __init__(self, failures: pd.DataFrame) -> None:
+        self.failures = failures.loc[:, list(FAILURE_COLUMNS)].reset_index(drop=True)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.failures)
+        shown = self.failures
+        if not shown["examples"].astype(bool).any():
+            shown = shown.drop(columns="examples")
+        noun = "problem" if n == 1 else "problems"
+        lines = shown.to_string(index=False).splitlines()
+        return f"{n} {noun} in the input tables:\n" + "\n".join(line.rstrip() for line in lines)
+
+    def __reduce__(self):  # keep picklable (multiprocessing, Dask) despite the custom __init__
+        return (type(self), (self.failures,))

@@ -1,0 +1,120 @@
+"""pandera schemas of the input tables (DESIGN.md §4.1).
+
+Each schema checks presence, missing values, uniqueness, types (dates and numbers are coerced)
+and the value rules of one table. Cross-table rules (a record must belong to a known citizen)
+live in :mod:`activemeasures.validation`, which runs every schema lazily and reports all
+problems at once.
+
+Columns not named here are kept untouched (covariates, ``target_group``, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+
+from activemeasures.states import DERIVED_STATES, State
+
+__all__ = [
+    "ACTIVITIES",
+    "ARMS",
+    "CITIZENS",
+    "HOURS",
+    "IDENTIFIER_COLUMNS",
+    "is_identifier_column",
+]
+
+#: Values of the ``arm`` column of the citizens table.
+ARMS: tuple[str, ...] = ("treatment", "control", "comparison")
+
+#: Columns that identify persons; their values never appear in any message.
+IDENTIFIER_COLUMNS: frozenset[str] = frozenset({"citizen_id", "respondent_id"})
+
+
+def is_identifier_column(name: object) -> bool:
+    """Whether values of column *name* must never be shown (identifiers and any ``*_id``).
+
+    Examples
+    --------
+    >>> is_identifier_column("citizen_id"), is_identifier_column("workplace_id")
+    (True, True)
+    >>> is_identifier_column("municipality")
+    False
+    """
+    text = str(name)
+    return text in IDENTIFIER_COLUMNS or text.endswith("_id")
+
+
+def _ends_on_or_after_start(start: str, end: str) -> pa.Check:
+    # Table-level check; its name starts with the column it is reported under.
+    return pa.Check(
+        lambda df: df[end] >= df[start],
+        name=f"{end} on or after {start}",
+        ignore_na=True,
+        element_wise=False,
+    )
+
+
+_non_negative_finite = [
+    pa.Check.ge(0),
+    pa.Check(np.isfinite, name="finite"),
+]
+
+#: One row per citizen: ``citizen_id`` (unique key), ``municipality``, ``visitation_date``,
+#: and ``arm`` (treatment/control/comparison) or ``group`` (visitation group code).
+CITIZENS = pa.DataFrameSchema(
+    {
+        "citizen_id": pa.Column(None, nullable=False, unique=True),
+        "municipality": pa.Column(None, nullable=False),
+        "visitation_date": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "arm": pa.Column(None, pa.Check.isin(ARMS), nullable=True, required=False),
+        "group": pa.Column(None, nullable=True, required=False),
+    },
+    name="citizens",
+    strict=False,
+)
+
+#: One row per activity record: ``citizen_id``, ``activity`` (a :class:`~activemeasures.State`
+#: name; ``ORDINARY_HOURS`` is derived from the hours table and not allowed here), ``start``,
+#: ``end`` (inclusive dates) and optionally ``workplace_id`` and ``hours_per_week``.
+ACTIVITIES = pa.DataFrameSchema(
+    {
+        "citizen_id": pa.Column(None, nullable=False),
+        "activity": pa.Column(
+            None,
+            [
+                pa.Check.isin(tuple(m.name for m in State)),
+                pa.Check(
+                    lambda s: ~s.isin([m.name for m in DERIVED_STATES]),
+                    name="not a derived state (ORDINARY_HOURS comes from the hours table)",
+                ),
+            ],
+            nullable=False,
+        ),
+        "start": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "end": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "workplace_id": pa.Column(None, nullable=True, required=False),
+        "hours_per_week": pa.Column(
+            float, _non_negative_finite, nullable=True, required=False, coerce=True
+        ),
+    },
+    checks=[_ends_on_or_after_start("start", "end")],
+    name="activities",
+    strict=False,
+)
+
+#: One row per reported period of ordinary paid hours: ``citizen_id``, ``period_start``,
+#: ``period_end`` (inclusive dates), ``hours`` (total ordinary hours in the period) and
+#: optionally ``workplace_id``.
+HOURS = pa.DataFrameSchema(
+    {
+        "citizen_id": pa.Column(None, nullable=False),
+        "period_start": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "period_end": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "hours": pa.Column(float, _non_negative_finite, nullable=False, coerce=True),
+        "workplace_id": pa.Column(None, nullable=True, required=False),
+    },
+    checks=[_ends_on_or_after_start("period_start", "period_end")],
+    name="hours",
+    strict=False,
+)
