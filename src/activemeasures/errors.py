@@ -34,6 +34,7 @@ class ValidationError(ActiveMeasuresError, ValueError):
     Examples
     --------
     >>> import pandas as pd
+    >>> from activemeasures import ValidationError
     >>> err = ValidationError(pd.DataFrame({"table": ["citizens"], "column": ["visitation_date"],
     ...                                     "rule": ["not missing"], "n_rows": [2],
     ...                                     "examples": [""]}))

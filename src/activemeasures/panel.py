@@ -64,8 +64,9 @@ class WorkplaceWeeks:
         fields = ("row", "workplace", "first_week", "last_week", "state")
         if not parts:
             return cls(**{f: np.zeros(0) for f in fields}, workplaces=workplaces)
-        return cls(**{f: np.concatenate([p[f] for p in parts]) for f in fields},
-                   workplaces=workplaces)
+        return cls(
+            **{f: np.concatenate([p[f] for p in parts]) for f in fields}, workplaces=workplaces
+        )
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -341,12 +342,18 @@ class _Builder:
         self.workplace_parts: list[dict[str, np.ndarray]] = []
         self.workplace_ids: list[pd.Series] = []
         n_unobserved = int((observed == 0).sum())
-        self.entries.append(QualityEntry(table="citizens", rule="records read", action="read",
-                                         n_records=n))
+        self.entries.append(
+            QualityEntry(table="citizens", rule="records read", action="read", n_records=n)
+        )
         if n_unobserved:
-            self.entries.append(QualityEntry(
-                table="citizens", rule="no observed week (visited less than a week before the "
-                "cut-off)", action="note", n_records=n_unobserved))
+            self.entries.append(
+                QualityEntry(
+                    table="citizens",
+                    rule="no observed week (visited less than a week before the cut-off)",
+                    action="note",
+                    n_records=n_unobserved,
+                )
+            )
 
     def _window(self, table: str, frame: pd.DataFrame, start: str, end: str):
         """Rows, clipped relative day ranges and the kept mask; record counts in the report."""
@@ -358,27 +365,50 @@ class _Builder:
         first_day, last_day, masks = iv.clip_to_window(first_day, last_day, window_days)
         self.entries += [
             QualityEntry(table=table, rule="records read", action="read", n_records=len(frame)),
-            QualityEntry(table=table, rule="ends before visitation", action="excluded",
-                         n_records=masks["before"].sum()),
-            QualityEntry(table=table, rule="starts after the last observed week (cut-off or "
-                         "horizon)", action="excluded", n_records=masks["after"].sum()),
-            QualityEntry(table=table, rule="cut to the observed weeks", action="truncated",
-                         n_records=masks["cut"].sum()),
+            QualityEntry(
+                table=table,
+                rule="ends before visitation",
+                action="excluded",
+                n_records=masks["before"].sum(),
+            ),
+            QualityEntry(
+                table=table,
+                rule="starts after the last observed week (cut-off or horizon)",
+                action="excluded",
+                n_records=masks["after"].sum(),
+            ),
+            QualityEntry(
+                table=table,
+                rule="cut to the observed weeks",
+                action="truncated",
+                n_records=masks["cut"].sum(),
+            ),
         ]
         kept = masks["kept"]
         return row[kept], first_day[kept], last_day[kept], kept
 
     def _remember_workplaces(
-        self, frame: pd.DataFrame, kept: np.ndarray, row: np.ndarray, first_week: np.ndarray,
-        last_week: np.ndarray, state: np.ndarray,
+        self,
+        frame: pd.DataFrame,
+        kept: np.ndarray,
+        row: np.ndarray,
+        first_week: np.ndarray,
+        last_week: np.ndarray,
+        state: np.ndarray,
     ) -> None:
         if "workplace_id" not in frame.columns:
             return
         ids = frame["workplace_id"].to_numpy()[kept]
         has = pd.notna(ids)
         self.workplace_ids.append(pd.Series(ids[has], dtype=object))
-        self.workplace_parts.append({"row": row[has], "first_week": first_week[has],
-                                     "last_week": last_week[has], "state": state[has]})
+        self.workplace_parts.append(
+            {
+                "row": row[has],
+                "first_week": first_week[has],
+                "last_week": last_week[has],
+                "state": state[has],
+            }
+        )
 
     def add_activities(self, activities: pd.DataFrame) -> None:
         row, first_day, last_day, kept = self._window("activities", activities, "start", "end")
@@ -398,22 +428,28 @@ class _Builder:
         raw_first = iv.day_numbers(hours["period_start"])
         raw_last = iv.day_numbers(hours["period_end"])
         per_day = hours["hours"].to_numpy(dtype=np.float64) / (raw_last - raw_first + 1)
-        row, first_day, last_day, kept = self._window("hours", hours, "period_start",
-                                                      "period_end")
+        row, first_day, last_day, kept = self._window("hours", hours, "period_start", "period_end")
         per_day = per_day[kept]
         first_week = first_day // iv.DAYS_PER_WEEK
         last_week = last_day // iv.DAYS_PER_WEEK
         record, week = iv.expand(first_week, last_week)
         # Days of the record inside the week: overlap of [first, last] and [7w, 7w + 6].
-        days = (np.minimum(last_day[record], week * iv.DAYS_PER_WEEK + 6)
-                - np.maximum(first_day[record], week * iv.DAYS_PER_WEEK) + 1)
+        days = (
+            np.minimum(last_day[record], week * iv.DAYS_PER_WEEK + 6)
+            - np.maximum(first_day[record], week * iv.DAYS_PER_WEEK)
+            + 1
+        )
         cell = row[record] * self.horizon + week
         np.add.at(self.hours, cell, (per_day[record] * days).astype(_HOURS_DTYPE))
         positive = per_day > 0
         state = np.full(len(row), _STATE_DTYPE(State.ORDINARY_HOURS))
         self._remember_workplaces(
-            hours, np.flatnonzero(kept)[positive], row[positive], first_week[positive],
-            last_week[positive], state[positive]
+            hours,
+            np.flatnonzero(kept)[positive],
+            row[positive],
+            first_week[positive],
+            last_week[positive],
+            state[positive],
         )
 
     def build(self, cutoff: pd.Timestamp) -> Panel:
@@ -422,8 +458,9 @@ class _Builder:
         if self.workplace_ids:
             codes, workplaces = pd.factorize(pd.concat(self.workplace_ids, ignore_index=True))
             offsets = np.cumsum([0] + [len(s) for s in self.workplace_ids])
-            for part, begin, end in zip(self.workplace_parts, offsets[:-1], offsets[1:],
-                                        strict=True):
+            for part, begin, end in zip(
+                self.workplace_parts, offsets[:-1], offsets[1:], strict=True
+            ):
                 part["workplace"] = codes[begin:end]
             workplace_weeks = WorkplaceWeeks.concat(self.workplace_parts, pd.Index(workplaces))
         else:
@@ -442,11 +479,28 @@ class _Builder:
 
 def _example_panel() -> Panel:
     """A two-citizen panel used in the docstring examples."""
-    citizens = pd.DataFrame({"citizen_id": ["a", "b"], "municipality": ["X", "X"],
-                             "visitation_date": ["2016-03-01", "2016-03-08"],
-                             "arm": ["treatment", "control"]})
-    activities = pd.DataFrame({"citizen_id": ["a"], "activity": ["INTERNSHIP"],
-                               "start": ["2016-03-10"], "end": ["2016-03-20"]})
-    hours = pd.DataFrame({"citizen_id": ["b"], "period_start": ["2016-03-01"],
-                          "period_end": ["2016-03-31"], "hours": [31.0]})
+    citizens = pd.DataFrame(
+        {
+            "citizen_id": ["a", "b"],
+            "municipality": ["X", "X"],
+            "visitation_date": ["2016-03-01", "2016-03-08"],
+            "arm": ["treatment", "control"],
+        }
+    )
+    activities = pd.DataFrame(
+        {
+            "citizen_id": ["a"],
+            "activity": ["INTERNSHIP"],
+            "start": ["2016-03-10"],
+            "end": ["2016-03-20"],
+        }
+    )
+    hours = pd.DataFrame(
+        {
+            "citizen_id": ["b"],
+            "period_start": ["2016-03-01"],
+            "period_end": ["2016-03-31"],
+            "hours": [31.0],
+        }
+    )
     return Panel.from_frames(citizens, activities, hours, cutoff="2016-03-31", horizon=4)

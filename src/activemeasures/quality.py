@@ -34,8 +34,9 @@ class QualityEntry:
 
     table: str
     rule: str
-    action: str = attrs.field(validator=attrs.validators.in_(("read", "excluded", "truncated",
-                                                               "note")))
+    action: str = attrs.field(
+        validator=attrs.validators.in_(("read", "excluded", "truncated", "note"))
+    )
     n_records: int = attrs.field(converter=int)
 
 
@@ -45,6 +46,7 @@ class DataQualityReport:
 
     Examples
     --------
+    >>> from activemeasures.quality import DataQualityReport, QualityEntry
     >>> report = DataQualityReport((
     ...     QualityEntry(table="activities", rule="records read", action="read", n_records=10),
     ...     QualityEntry(table="activities", rule="ends before visitation", action="excluded",

@@ -36,6 +36,7 @@ def is_identifier_column(name: object) -> bool:
 
     Examples
     --------
+    >>> from activemeasures.schemas import is_identifier_column
     >>> is_identifier_column("citizen_id"), is_identifier_column("workplace_id")
     (True, True)
     >>> is_identifier_column("municipality")
@@ -83,7 +84,10 @@ ACTIVITIES = pa.DataFrameSchema(
         "activity": pa.Column(
             None,
             [
-                pa.Check.isin(tuple(m.name for m in State)),
+                pa.Check(
+                    lambda s: s.isin([m.name for m in State]),
+                    name="a State name (see activemeasures.State)",
+                ),
                 pa.Check(
                     lambda s: ~s.isin([m.name for m in DERIVED_STATES]),
                     name="not a derived state (ORDINARY_HOURS comes from the hours table)",

@@ -39,7 +39,7 @@ def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
 
 @attrs.frozen(kw_only=True)
 class SpellRule:
-    r"""A rule "``min_weeks`` counted weeks in one spell, gaps of up to ``max_gap`` weeks tolerated".
+    r"""The rule "``min_weeks`` counted weeks in one spell, gaps up to ``max_gap`` tolerated".
 
     Parameters
     ----------
@@ -136,9 +136,7 @@ class SpellRule:
             result[begin:stop] = engine.first_met(matrix[begin:stop], obs)
         return result
 
-    def spells(
-        self, active: np.ndarray, observed_weeks: np.ndarray | None = None
-    ) -> pd.DataFrame:
+    def spells(self, active: np.ndarray, observed_weeks: np.ndarray | None = None) -> pd.DataFrame:
         """Return one row per spell.
 
         Parameters
@@ -266,8 +264,9 @@ class _BlockEngine:
         self.rule = rule
         self.n_weeks = n_weeks
         # Counts, positions and differences never exceed n_weeks + 1.
-        self.dtype = np.dtype(np.uint8 if n_weeks < 255 else np.uint16 if n_weeks < 65535
-                              else np.uint32)
+        self.dtype = np.dtype(
+            np.uint8 if n_weeks < 255 else np.uint16 if n_weeks < 65535 else np.uint32
+        )
         self.ones = np.iinfo(self.dtype).max
         size = block_rows * n_weeks
         self.week_of_cell = np.tile(np.arange(n_weeks, dtype=self.dtype), block_rows)
@@ -352,7 +351,7 @@ class _BlockEngine:
         return np.where(met[np.arange(n_rows), first], first + 1, 0)
 
     def _split_on_total_gap(self, active: np.ndarray, starts: np.ndarray, n_rows: int) -> None:
-        """Add the starts caused by ``max_total_gap``, one round per break (see ``_cell_starts``)."""
+        """Add the starts caused by ``max_total_gap``, a round per break (as ``_cell_starts``)."""
         while True:
             gap_weeks = self._spans(starts) - self._active_counts(active, starts)
             violation = (gap_weeks > self.rule.max_total_gap) & (active > starts)

@@ -56,7 +56,9 @@ def _translate(table: str, cases: pd.DataFrame) -> pd.DataFrame:
     # Table-level checks are reported once, under the column their name starts with.
     table_level = cases["schema_context"] == "DataFrameSchema"
     # Their failure cases hold values of every column of the row, identifiers included: drop.
-    cases.loc[table_level, "column"] = cases.loc[table_level, "check"].astype(str).str.split().str[0]
+    cases.loc[table_level, "column"] = (
+        cases.loc[table_level, "check"].astype(str).str.split().str[0]
+    )
     cases.loc[table_level, "failure_case"] = None
     cases = cases.drop_duplicates(["column", "rule", "index"])
     # A failed type coercion makes pandera report the column twice (coercion and dtype) and
@@ -84,13 +86,13 @@ def _one_row(table: str, column: str, rule: str, n_rows: int) -> dict[str, objec
     return {"table": table, "column": column, "rule": rule, "n_rows": n_rows, "examples": ""}
 
 
-def _unknown_citizens(
-    table: str, frame: pd.DataFrame, known: pd.Series
-) -> list[dict[str, object]]:
+def _unknown_citizens(table: str, frame: pd.DataFrame, known: pd.Series) -> list[dict[str, object]]:
     if "citizen_id" not in frame.columns:
         return []
     n = int((~frame["citizen_id"].isin(known)).sum())
-    return [_one_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
+    return (
+        [_one_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
+    )
 
 
 def validate_tables(
@@ -125,7 +127,8 @@ def validate_tables(
     --------
     >>> import pandas as pd
     >>> citizens = pd.DataFrame({"citizen_id": [1, 2], "municipality": ["A", "A"],
-    ...                          "visitation_date": ["2016-03-01", None], "arm": ["treatment", "x"]})
+    ...                          "visitation_date": ["2016-03-01", None],
+    ...                          "arm": ["treatment", "x"]})
     >>> validate_tables(citizens)
     Traceback (most recent call last):
     ...
@@ -135,8 +138,11 @@ def validate_tables(
     citizens             arm one of ('treatment', 'control', 'comparison')       1        x
     """
     tables = {"citizens": citizens, "activities": activities, "hours": hours}
-    schema_of = {"citizens": schemas.CITIZENS, "activities": schemas.ACTIVITIES,
-                 "hours": schemas.HOURS}
+    schema_of = {
+        "citizens": schemas.CITIZENS,
+        "activities": schemas.ACTIVITIES,
+        "hours": schemas.HOURS,
+    }
     validated: dict[str, pd.DataFrame | None] = {}
     problems: list[pd.DataFrame] = []
     for name, frame in tables.items():
