@@ -24,7 +24,7 @@ html_theme = "furo"
 html_title = "activemeasures"
 
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+autodoc_typehints = "none"
 autodoc_typehints_format = "short"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 autosummary_generate = False

@@ -42,10 +42,13 @@ def clip_to_window(
     """Clip day ranges (relative to visitation) to ``[0, window_days)``.
 
     Returns the clipped ranges and boolean masks ``before`` (ends before visitation),
-    ``after`` (starts after the window), ``cut`` (kept but truncated at either end).
+    ``after`` (covers no day of the window although it does not end before visitation),
+    ``kept`` and ``cut`` (kept but truncated at either end).
     """
     before = last_day < 0
-    after = first_day >= window_days
+    # A record starting at or after the window's end covers no observed day; so does any
+    # record of a citizen with no observed week (window 0).
+    after = ~before & (np.maximum(first_day, 0) >= window_days)
     kept = ~before & ~after
     cut = kept & ((first_day < 0) | (last_day >= window_days))
     return (

@@ -24,6 +24,8 @@ __all__ = ["Panel", "WorkplaceWeeks"]
 
 _STATE_DTYPE = np.uint16
 _HOURS_DTYPE = np.float32
+#: Weeks are stored as int16 (observed weeks, workplace intervals): 630 years is enough.
+_MAX_HORIZON = np.iinfo(np.int16).max
 
 
 def _frozen_array(values: np.ndarray, dtype: np.dtype | type) -> np.ndarray:
@@ -44,8 +46,8 @@ class WorkplaceWeeks:
 
     row: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
     workplace: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
-    first_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
-    last_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
+    first_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int16))
+    last_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int16))
     state: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, _STATE_DTYPE))
     workplaces: pd.Index = attrs.field(factory=lambda: pd.Index([]))
 
@@ -178,10 +180,15 @@ class Panel:
         >>> panel.hours[1]
         array([7., 7., 7., 0.], dtype=float32)
         """
-        if int(horizon) < 1:
-            raise ValueError(f"horizon must be at least 1 week, got {horizon}")
+        if not 1 <= int(horizon) <= _MAX_HORIZON:
+            raise ValueError(f"horizon must be 1 to {_MAX_HORIZON} weeks, got {horizon}")
         horizon = int(horizon)
-        cutoff = pd.Timestamp(cutoff)
+        try:
+            cutoff = pd.Timestamp(cutoff)
+        except (TypeError, ValueError):
+            raise ValueError(f"cutoff must be a date, got {cutoff!r}") from None
+        if pd.isna(cutoff):
+            raise ValueError("cutoff must be a date, got a missing value")
         tables = validate_tables(citizens, activities, hours)
         frame = tables["citizens"].reset_index(drop=True)
         visit_day = iv.day_numbers(frame["visitation_date"])

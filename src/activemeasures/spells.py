@@ -6,9 +6,10 @@ to four inactive weeks are tolerated but not counted; a fifth consecutive inacti
 the spell, and the next active week starts a new count from one.
 
 The engine here is whole-matrix NumPy. No maintained library computes gap-tolerant spells, so
-it is written for this purpose: every step is an element-wise operation or a parallel prefix
-scan (Hillis and Steele, 1986) over all rows of a cache-sized block at once, in 8-bit or 16-bit
-integers, without any Python loop over rows or weeks.
+it is written for this purpose: rows are processed in cache-sized blocks laid out week-major,
+and every step is an element-wise operation or a parallel prefix scan (Hillis and Steele,
+1986) over all rows of the block at once, in 8-bit (or 16-bit) integers, without any Python
+loop over rows or weeks. :meth:`SpellRule.spells` works on the list of active cells instead.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import pandas as pd
 
 __all__ = ["SpellRule"]
 
-#: Rows processed together; a block's working set (a few arrays of rows × weeks bytes) stays
-#: in the processor's cache, which makes the element-wise passes several times faster.
-_BLOCK_ROWS = 4096
+#: Rows processed together: a block's working set (six arrays of weeks × rows bytes, about 8 MB
+#: for 156 weeks) stays in the processor's caches, and each NumPy call covers enough rows for
+#: its overhead not to matter.
+_BLOCK_ROWS = 8192
 
 #: Columns of :meth:`SpellRule.spells`.
 SPELL_COLUMNS = ("row", "first_week", "last_week", "counted_weeks", "gap_weeks", "week_met")
@@ -253,112 +255,138 @@ def _mask_unobserved(matrix: np.ndarray, observed: np.ndarray | None) -> np.ndar
 
 
 class _BlockEngine:
-    """Spell computations on a block of rows flattened to one contiguous array.
+    """Spell computations on a block of rows, laid out week-major.
 
-    Flattening makes every step a single contiguous element-wise operation (vectorised by
-    NumPy's SIMD loops); shifts along weeks are made row-safe with precomputed masks that zero
-    the cells a shift would carry across a row boundary.
+    A block of ``rows × weeks`` is loaded transposed, as ``weeks × rows`` bytes (through a bit
+    packing, which is much cheaper than NumPy's element-wise transpose). In that layout
+    "the same citizen ``k`` weeks earlier" is the array ``k`` rows up, so every shift along
+    weeks is a contiguous slice and every step of the algorithm is one element-wise operation
+    over all citizens of the block, run by NumPy's SIMD loops. Work buffers are allocated once.
     """
 
     def __init__(self, rule: SpellRule, n_weeks: int, block_rows: int) -> None:
         self.rule = rule
         self.n_weeks = n_weeks
-        # Counts, positions and differences never exceed n_weeks + 1.
+        self.padded_weeks = -(-n_weeks // 8) * 8  # whole bytes for the bit packing
+        # Counts and week positions never exceed the padded number of weeks.
         self.dtype = np.dtype(
-            np.uint8 if n_weeks < 255 else np.uint16 if n_weeks < 65535 else np.uint32
+            np.uint8
+            if self.padded_weeks < 255
+            else np.uint16
+            if self.padded_weeks < 65535
+            else np.uint32
         )
-        self.ones = np.iinfo(self.dtype).max
-        size = block_rows * n_weeks
-        self.week_of_cell = np.tile(np.arange(n_weeks, dtype=self.dtype), block_rows)
-        self.position = self.week_of_cell + self.dtype.type(1)  # 1-based week
-        self._masks: dict[int, np.ndarray] = {}
-        self._scratch = np.empty(size, dtype=self.dtype)
+        shape = (self.padded_weeks, block_rows)
+        self._buffers = [np.zeros(shape, dtype=self.dtype) for _ in range(6)]
+        self._padded = np.zeros((block_rows, self.padded_weeks), dtype=bool)
+        self._position = np.arange(1, self.padded_weeks + 1, dtype=self.dtype)[:, None]
+        self._reverse = self._position[::-1].copy()  # padded_weeks, ..., 1
 
-    def _mask(self, k: int) -> np.ndarray:
-        mask = self._masks.get(k)
-        if mask is None:
-            mask = np.where(self.week_of_cell >= k, self.ones, 0).astype(self.dtype)
-            self._masks[k] = mask
-        return mask
+    # -------------------------------------------------------------- layout
 
-    def _shift(self, x: np.ndarray, k: int, out: np.ndarray) -> np.ndarray:
-        """``out[w] = x[w - k]`` within each row, 0 for the first ``k`` weeks."""
-        if k >= self.n_weeks:
-            out[:] = 0
-            return out
-        np.bitwise_and(x[:-k], self._mask(k)[k : x.size], out=out[k:])
-        out[:k] = 0
+    def _load(self, block: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write ``block`` (rows × weeks, bool) transposed into ``out`` (weeks × rows, 0/1)."""
+        n_rows = block.shape[0]
+        padded = self._padded[:n_rows]
+        padded[:, : self.n_weeks] = block
+        packed = np.packbits(padded.reshape(-1)).reshape(n_rows, self.padded_weeks // 8)
+        packed = np.ascontiguousarray(packed.T)  # byte j of every row: weeks 8j .. 8j+7
+        for bit in range(8):  # bit b of byte j is week 8j + b
+            np.bitwise_and(packed >> (7 - bit), 1, out=out[bit::8], casting="unsafe")
         return out
 
-    def _scan(self, x: np.ndarray, op: np.ufunc) -> np.ndarray:
-        """In-place inclusive prefix scan of ``op`` along weeks (Hillis-Steele, log2 steps)."""
-        shifted = self._scratch[: x.size]
+    @staticmethod
+    def _shifted_op(op: np.ufunc, x: np.ndarray, k: int, out: np.ndarray) -> np.ndarray:
+        """``out[w] = op(x[w], x[w - k])`` for ``w >= k``, ``x[w]`` before (weeks on axis 0)."""
+        op(x[k:], x[:-k], out=out[k:])
+        out[:k] = x[:k]
+        return out
+
+    def _scan(
+        self, x: np.ndarray, spare: np.ndarray, op: np.ufunc
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Inclusive prefix scan of ``op`` along weeks (Hillis-Steele: log2(weeks) steps).
+
+        Returns ``(result, the other buffer)``; the two buffers swap roles at every step.
+        """
         k = 1
-        while k < self.n_weeks:
-            op(x, self._shift(x, k, shifted), out=x)
+        while k < self.padded_weeks:
+            x, spare = self._shifted_op(op, x, k, spare), x
             k *= 2
-        return x
+        return x, spare
 
-    def _any_before(self, x: np.ndarray, length: int) -> np.ndarray:
-        """1 where any of the ``length`` weeks before a cell is active (0/1 input)."""
-        window = self._shift(x, 1, np.empty_like(x))
-        shifted = self._scratch[: x.size]
-        span = 1  # `window` covers weeks w-span .. w-1
+    # -------------------------------------------------------------- the rule
+
+    def _starts(self, active: np.ndarray, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
+        """1 at active weeks with no active week among the ``max_gap + 1`` weeks before them."""
+        length = self.rule.max_gap + 1
+        out[0] = 0
+        out[1:] = active[:-1]  # now: any active among the 1 week before
+        span = 1
         while span * 2 <= length:
-            window |= self._shift(window, span, shifted)
+            out, spare = self._shifted_op(np.bitwise_or, out, span, spare), out
             span *= 2
-        if span < length:
-            window |= self._shift(window, length - span, shifted)
-        return window
+        if span < length:  # overlapping windows are fine for "any"
+            out, spare = self._shifted_op(np.bitwise_or, out, length - span, spare), out
+        np.bitwise_xor(out, 1, out=out)
+        out &= active
+        return out
 
-    def _starts(self, active: np.ndarray) -> np.ndarray:
-        starts = self._any_before(active, self.rule.max_gap + 1)
-        np.bitwise_xor(starts, 1, out=starts)
-        starts &= active
-        return starts
+    def _spans_minus_one(
+        self, starts: np.ndarray, out: np.ndarray, spare: np.ndarray
+    ) -> np.ndarray:
+        """Per active week: weeks since its spell's first week (the last start so far)."""
+        first_week = np.multiply(starts, self._position, out=out)
+        first_week, _ = self._scan(first_week, spare, np.maximum)
+        return np.subtract(self._position, first_week, out=first_week)
 
-    def _active_counts(self, active: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Per active cell: active weeks so far in its spell (prefix sum minus the spell's base)."""
-        counts = self._scan(active.copy(), np.add)
-        base = counts - 1  # wraps where counts == 0, but those cells are never starts
-        base *= starts
-        counts -= self._scan(base, np.maximum)
-        return counts
+    def _active_counts_minus_one(
+        self, active: np.ndarray, starts: np.ndarray, work: list[np.ndarray]
+    ) -> np.ndarray:
+        """Per active week: active weeks of its spell up to it, minus one.
 
-    def _spans(self, starts: np.ndarray) -> np.ndarray:
-        """Per active cell: weeks from its spell's first week to the cell, both included."""
-        position = self.position[: starts.size]
-        first_week = self._scan(starts * position, np.maximum)
-        span = position - first_week
-        span += 1
-        return span
+        The running total of active weeks minus its value at the spell's first week (a prefix
+        maximum of the totals at starts, since totals never decrease). Uses three buffers.
+        """
+        np.copyto(work[0], active)
+        running, spare = self._scan(work[0], work[1], np.add)
+        base = np.multiply(running, starts, out=spare)
+        base, _ = self._scan(base, work[2], np.maximum)
+        return np.subtract(running, base, out=running)
 
     def first_met(self, block: np.ndarray, observed: np.ndarray | None) -> np.ndarray:
         n_rows = block.shape[0]
+        views = [b[:, :n_rows] for b in self._buffers]
+        active = self._load(block, views[0])
         if observed is not None:
-            block = _mask_unobserved(block, observed)
-        active = block.reshape(-1).view(np.uint8).astype(self.dtype)
-        starts = self._starts(active)
+            active &= np.arange(self.padded_weeks)[:, None] < observed[None, :]
+        starts = self._starts(active, views[1], views[2])  # lands in one of the two
+        work = [v for v in views[1:] if v is not starts]
         if self.rule.max_total_gap is not None:
-            self._split_on_total_gap(active, starts, n_rows)
+            self._split_on_total_gap(active, starts, work)
         if self.rule.count_gap_weeks:
-            counts = self._spans(starts)
+            counts = self._spans_minus_one(starts, work[0], work[1])
         else:
-            counts = self._active_counts(active, starts)
-        met = (counts >= self.rule.min_weeks).reshape(n_rows, self.n_weeks)
-        met &= block
-        first = met.argmax(axis=1)
-        return np.where(met[np.arange(n_rows), first], first + 1, 0)
+            counts = self._active_counts_minus_one(active, starts, work)
+        met = np.greater_equal(counts, self.rule.min_weeks - 1, out=counts)
+        met &= active
+        # The first met week is the one with the most weeks after it.
+        latest_first = np.multiply(met, self._reverse, out=met).max(axis=0).astype(np.int64)
+        return np.where(latest_first > 0, self.padded_weeks - latest_first + 1, 0)
 
-    def _split_on_total_gap(self, active: np.ndarray, starts: np.ndarray, n_rows: int) -> None:
+    def _split_on_total_gap(
+        self, active: np.ndarray, starts: np.ndarray, work: list[np.ndarray]
+    ) -> None:
         """Add the starts caused by ``max_total_gap``, a round per break (as ``_cell_starts``)."""
+        columns = np.arange(active.shape[1])
         while True:
-            gap_weeks = self._spans(starts) - self._active_counts(active, starts)
+            spans = np.copyto(work[3], self._spans_minus_one(starts, work[3], work[0])) or work[3]
+            counts = self._active_counts_minus_one(active, starts, work[:3])
+            gap_weeks = np.subtract(spans, counts, out=counts)
             violation = (gap_weeks > self.rule.max_total_gap) & (active > starts)
-            violation = violation.reshape(n_rows, self.n_weeks)
-            rows = np.flatnonzero(violation.any(axis=1))
-            if rows.size == 0:
+            if not violation.any():
                 return
-            # The first violation of each row is a true start: earlier cells are settled.
-            weeks = violation[rows].argmax(axis=1)
-            starts[rows * self.n_weeks + weeks] = 1
+            # The first violation of each row is a true start: earlier weeks are settled.
+            latest = (violation * self._reverse).max(axis=0).astype(np.int64)
+            has = latest > 0
+            starts[self.padded_weeks - latest[has], columns[has]] = 1

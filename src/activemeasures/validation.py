@@ -1,14 +1,22 @@
 """Validate input tables against their schemas and against each other, reporting every problem.
 
-pandera does the per-table work lazily; this module turns its failure cases into the
-library's :class:`~activemeasures.errors.ValidationError` table (table, column, rule, number of
-rows, examples), removes every identifier value on the way, and adds the cross-table rules.
+Validation runs in three steps, all problems collected before anything is raised:
+
+1. **Types.** Date and number columns are converted first, so that one unreadable value
+   neither hides the other rules of its table nor makes a check crash. Date strings must be
+   ISO 8601 (``2016-03-01``, or ``20160301``): ``01/03/2016`` is ambiguous (day or month
+   first) and is reported, never guessed.
+2. **Schemas.** pandera checks every table lazily (:mod:`activemeasures.schemas`); its failure
+   cases are summarised as the library's :class:`~activemeasures.errors.ValidationError`
+   table (table, column, rule, number of rows, examples), with every identifier value removed.
+3. **Across tables.** Records must belong to a citizen of the citizens table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -25,97 +33,162 @@ _RULE_NAMES = {
     "not_nullable": "not missing",
     "field_uniqueness": "unique",
     "column_in_dataframe": "column present",
-    "dataframe_not_equal_schema": "table matches schema",
 }
+_SCHEMAS = {"citizens": schemas.CITIZENS, "activities": schemas.ACTIVITIES, "hours": schemas.HOURS}
 
 
 def _rule_name(check: str) -> str:
     if check in _RULE_NAMES:
         return _RULE_NAMES[check]
-    if check.startswith("coerce_dtype(") or check.startswith("dtype("):
-        dtype = check.split("(", 1)[1].rstrip(")").strip("'")
-        return "is a date" if dtype.startswith("datetime64") else f"convertible to {dtype}"
     if check.startswith("isin("):
-        values = check[len("isin(") : -1]
-        return "a known value (see the schema)" if values.count(",") >= 4 else "one of " + values
+        return "one of " + check[len("isin(") : -1]
     if check.startswith("greater_than_or_equal_to("):
         return ">= " + check[len("greater_than_or_equal_to(") : -1]
     return check
 
 
-def _examples(column: object, cases: pd.Series) -> str:
-    if pd.isna(column) or schemas.is_identifier_column(column):
+def _examples(column: object, values: pd.Series) -> str:
+    """A few distinct offending values, never for identifier columns."""
+    if not column or schemas.is_identifier_column(column):
         return ""
-    values = cases.dropna().astype(str).drop_duplicates().head(_MAX_EXAMPLES)
-    return ", ".join(v[:_MAX_EXAMPLE_CHARS] for v in values)
+    shown = values.dropna().astype(str).drop_duplicates().head(_MAX_EXAMPLES)
+    return ", ".join(v[:_MAX_EXAMPLE_CHARS] for v in shown)
 
 
-def _translate(table: str, cases: pd.DataFrame) -> pd.DataFrame:
-    """Summarise pandera failure cases: one row per (column, rule), no identifier values."""
-    cases = cases.assign(rule=cases["check"].astype(str).map(_rule_name))
-    # Table-level checks are reported once, under the column their name starts with.
-    table_level = cases["schema_context"] == "DataFrameSchema"
-    # Their failure cases hold values of every column of the row, identifiers included: drop.
-    cases.loc[table_level, "column"] = (
-        cases.loc[table_level, "check"].astype(str).str.split().str[0]
-    )
+def _row(table: str, column: str, rule: str, n_rows: int, examples: str = "") -> dict:
+    return {
+        "table": table,
+        "column": column,
+        "rule": rule,
+        "n_rows": int(n_rows),
+        "examples": examples,
+    }
+
+
+# ---------------------------------------------------------------------------------- step 1
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    return pd.to_datetime(values.astype("string"), errors="coerce", format="ISO8601")
+
+
+def _parse_numbers(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values):
+        return values
+    if pd.api.types.is_bool_dtype(values):
+        return pd.Series(np.nan, index=values.index)
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
+def _convert_types(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema):
+    """Convert date and number columns; unreadable values become missing and are reported."""
+    problems: list[dict] = []
+    unreadable: dict[str, np.ndarray] = {}
+    converted = {}
+    for name, column in schema.columns.items():
+        if name not in frame.columns or column.dtype is None:
+            continue
+        kind = str(column.dtype)
+        parse, rule = (
+            (_parse_dates, "is a date (ISO 8601, e.g. 2016-03-01)")
+            if kind.startswith("datetime64")
+            else (_parse_numbers, "is a number")
+        )
+        values = frame[name]
+        parsed = parse(values)
+        bad = (parsed.isna() & values.notna()).to_numpy()
+        if bad.any():
+            problems.append(_row(table, name, rule, bad.sum(), _examples(name, values[bad])))
+            unreadable[name] = bad
+        converted[name] = parsed
+    return frame.assign(**converted), unreadable, problems
+
+
+# ---------------------------------------------------------------------------------- step 2
+
+
+def _summarise(table: str, cases: pd.DataFrame, unreadable: dict[str, np.ndarray]) -> list[dict]:
+    """One row per (column, rule) from pandera's failure cases, without identifier values."""
+    cases = cases.copy()
+    check = cases["check"].astype(str)
+    missing_column = check == "column_in_dataframe"
+    # A missing column is named by its failure case; table-level checks are reported under the
+    # column their name starts with, and their failure cases (whole rows, identifiers
+    # included) are never shown.
+    cases.loc[missing_column, "column"] = cases.loc[missing_column, "failure_case"].astype(str)
+    table_level = (cases["schema_context"] == "DataFrameSchema") & ~missing_column
+    cases.loc[table_level, "column"] = check[table_level].str.split().str[0]
     cases.loc[table_level, "failure_case"] = None
-    cases = cases.drop_duplicates(["column", "rule", "index"])
-    # A failed type coercion makes pandera report the column twice (coercion and dtype) and
-    # makes later checks on the same table crash with a TypeError: report the coercion only.
-    crashed = cases["index"].isna() & (cases["check"] != "column_in_dataframe")
-    had_type_failure = cases["check"].astype(str).str.startswith("coerce_dtype(").any()
-    cases = cases[~(crashed & had_type_failure)]
-    cases = cases[~cases["check"].astype(str).str.startswith("dtype(") | ~had_type_failure]
+    # A check that could not run (a needed column is missing) has no row: not a broken rule.
+    crashed = cases["index"].isna() & ~missing_column
+    cases = cases[~crashed]
+    cases["rule"] = cases["check"].astype(str).map(_rule_name)
     rows = []
     for (column, rule), group in cases.groupby(["column", "rule"], dropna=False, sort=False):
-        n_rows = int(group["index"].dropna().nunique()) if group["index"].notna().any() else 0
-        rows.append(
-            {
-                "table": table,
-                "column": "" if pd.isna(column) else str(column),
-                "rule": rule,
-                "n_rows": n_rows,
-                "examples": _examples(column, group["failure_case"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
+        column = "" if pd.isna(column) else str(column)
+        positions = group["index"].dropna().astype(np.int64).unique()
+        if rule == "not missing" and column in unreadable:
+            # Values that could not be read are already reported as such.
+            positions = positions[~unreadable[column][positions]]
+            if positions.size == 0:
+                continue
+        n_rows = 0 if rule == "column present" else positions.size
+        rows.append(_row(table, column, rule, n_rows, _examples(column, group["failure_case"])))
+    return rows
 
 
-def _one_row(table: str, column: str, rule: str, n_rows: int) -> dict[str, object]:
-    return {"table": table, "column": column, "rule": rule, "n_rows": n_rows, "examples": ""}
+def _validate_one(table: str, frame: object) -> tuple[pd.DataFrame | None, list[dict]]:
+    if not isinstance(frame, pd.DataFrame):
+        return None, [_row(table, "", "is a pandas DataFrame", 0)]
+    schema = _SCHEMAS[table]
+    # Rows are counted by position, whatever the index (it may have duplicates).
+    frame = frame.reset_index(drop=True)
+    frame, unreadable, problems = _convert_types(table, frame, schema)
+    try:
+        validated = schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return None, problems + _summarise(table, exc.failure_cases, unreadable)
+    return (None if problems else validated), problems
 
 
-def _unknown_citizens(table: str, frame: pd.DataFrame, known: pd.Series) -> list[dict[str, object]]:
-    if "citizen_id" not in frame.columns:
+# ---------------------------------------------------------------------------------- step 3
+
+
+def _unknown_citizens(table: str, frame: object, citizens: object) -> list[dict]:
+    if not (isinstance(frame, pd.DataFrame) and isinstance(citizens, pd.DataFrame)):
         return []
-    n = int((~frame["citizen_id"].isin(known)).sum())
-    return (
-        [_one_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
-    )
+    if "citizen_id" not in frame.columns or "citizen_id" not in citizens.columns:
+        return []
+    n = int((~frame["citizen_id"].isin(citizens["citizen_id"])).sum())
+    return [_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
 
 
 def validate_tables(
     citizens: pd.DataFrame,
     activities: pd.DataFrame | None = None,
     hours: pd.DataFrame | None = None,
-) -> Mapping[str, pd.DataFrame]:
-    """Validate the citizens, activities and hours tables; return them with coerced types.
+) -> Mapping[str, pd.DataFrame | None]:
+    """Validate the citizens, activities and hours tables; return them with converted types.
 
-    Every table is checked against its schema in :mod:`activemeasures.schemas` with lazy
-    validation, then records are checked to belong to a citizen of the citizens table.
-    All problems are collected before anything is raised.
+    Every table is checked completely against its schema in :mod:`activemeasures.schemas`,
+    then records are checked to belong to a citizen of the citizens table. All problems are
+    collected before anything is raised.
 
     Parameters
     ----------
-    citizens, activities, hours : pandas.DataFrame
-        Input tables (DESIGN.md §4.1). ``activities`` and ``hours`` may be ``None``.
+    citizens : pandas.DataFrame
+        One row per citizen (required).
+    activities, hours : pandas.DataFrame, optional
+        Record tables (DESIGN.md §4.1); ``None`` when not available.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         The validated tables under the keys ``"citizens"``, ``"activities"``, ``"hours"``
-        (``None`` where not given), dates coerced to ``datetime64`` and numbers to float.
+        (``None`` where not given), with a fresh ``RangeIndex``, dates as ``datetime64`` and
+        numbers as float.
 
     Raises
     ------
@@ -137,39 +210,19 @@ def validate_tables(
     citizens visitation_date                                   not missing       1
     citizens             arm one of ('treatment', 'control', 'comparison')       1        x
     """
-    tables = {"citizens": citizens, "activities": activities, "hours": hours}
-    schema_of = {
-        "citizens": schemas.CITIZENS,
-        "activities": schemas.ACTIVITIES,
-        "hours": schemas.HOURS,
-    }
-    validated: dict[str, pd.DataFrame | None] = {}
-    problems: list[pd.DataFrame] = []
-    for name, frame in tables.items():
-        if frame is None:
-            validated[name] = None
-            continue
-        if not isinstance(frame, pd.DataFrame):
-            problems.append(pd.DataFrame([_one_row(name, "", "is a pandas DataFrame", 0)]))
-            validated[name] = None
-            continue
-        try:
-            validated[name] = schema_of[name].validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            problems.append(_translate(name, exc.failure_cases))
-            validated[name] = None
-    if isinstance(citizens, pd.DataFrame):
-        extra = []
-        if "arm" not in citizens.columns and "group" not in citizens.columns:
-            extra.append(_one_row("citizens", "arm", "column arm or group present", len(citizens)))
-        if "citizen_id" in citizens.columns:
-            for name in ("activities", "hours"):
-                frame = tables[name]
-                if isinstance(frame, pd.DataFrame):
-                    extra += _unknown_citizens(name, frame, citizens["citizen_id"])
-        if extra:
-            problems.append(pd.DataFrame(extra))
-    problems = [p for p in problems if len(p)]
+    given = {"citizens": citizens, "activities": activities, "hours": hours}
+    validated: dict[str, pd.DataFrame | None] = dict.fromkeys(given)
+    problems: list[dict] = []
+    if citizens is None:
+        problems.append(_row("citizens", "", "table given", 0))
+    for table, frame in given.items():
+        if frame is not None:
+            validated[table], found = _validate_one(table, frame)
+            problems += found
+    if isinstance(citizens, pd.DataFrame) and not {"arm", "group"} & set(citizens.columns):
+        problems.append(_row("citizens", "arm", "column arm or group present", len(citizens)))
+    for table in ("activities", "hours"):
+        problems += _unknown_citizens(table, given[table], citizens)
     if problems:
-        raise ValidationError(pd.concat(problems, ignore_index=True))
+        raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))
     return validated
