@@ -303,13 +303,15 @@ class _BlockEngine:
         return out
 
     def _scan(
-        self, x: np.ndarray, spare: np.ndarray, op: np.ufunc
+        self, source: np.ndarray, x: np.ndarray, spare: np.ndarray, op: np.ufunc
     ) -> tuple[np.ndarray, np.ndarray]:
         """Inclusive prefix scan of ``op`` along weeks (Hillis-Steele: log2(weeks) steps).
 
-        Returns ``(result, the other buffer)``; the two buffers swap roles at every step.
+        Reads ``source`` (left unchanged unless it is ``x``) and works in ``x`` and ``spare``,
+        which swap roles at every step. Returns ``(result, the other buffer)``.
         """
-        k = 1
+        x = self._shifted_op(op, source, 1, x)
+        k = 2
         while k < self.padded_weeks:
             x, spare = self._shifted_op(op, x, k, spare), x
             k *= 2
@@ -318,26 +320,33 @@ class _BlockEngine:
     # -------------------------------------------------------------- the rule
 
     def _starts(self, active: np.ndarray, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
-        """1 at active weeks with no active week among the ``max_gap + 1`` weeks before them."""
+        """1 at active weeks with no active week among the ``max_gap + 1`` weeks before them.
+
+        Builds "any active among the ``max_gap + 1`` weeks ending here" by doubling windows
+        (overlap is harmless for "any"), then compares each week with the window ending the
+        week before: ``active > window`` is "active and not any".
+        """
         length = self.rule.max_gap + 1
-        out[0] = 0
-        out[1:] = active[:-1]  # now: any active among the 1 week before
-        span = 1
+        buffers, turn = (out, spare), 0
+        window = active
+        span = 1  # `window` covers `span` weeks ending at each week
         while span * 2 <= length:
-            out, spare = self._shifted_op(np.bitwise_or, out, span, spare), out
-            span *= 2
-        if span < length:  # overlapping windows are fine for "any"
-            out, spare = self._shifted_op(np.bitwise_or, out, length - span, spare), out
-        np.bitwise_xor(out, 1, out=out)
-        out &= active
-        return out
+            window = self._shifted_op(np.bitwise_or, window, span, buffers[turn])
+            turn, span = 1 - turn, span * 2
+        if span < length:
+            window = self._shifted_op(np.bitwise_or, window, length - span, buffers[turn])
+            turn = 1 - turn
+        starts = buffers[turn]
+        starts[0] = active[0]
+        np.greater(active[1:], window[:-1], out=starts[1:])
+        return starts
 
     def _spans_minus_one(
         self, starts: np.ndarray, out: np.ndarray, spare: np.ndarray
     ) -> np.ndarray:
         """Per active week: weeks since its spell's first week (the last start so far)."""
         first_week = np.multiply(starts, self._position, out=out)
-        first_week, _ = self._scan(first_week, spare, np.maximum)
+        first_week, _ = self._scan(first_week, first_week, spare, np.maximum)
         return np.subtract(self._position, first_week, out=first_week)
 
     def _active_counts_minus_one(
@@ -348,10 +357,9 @@ class _BlockEngine:
         The running total of active weeks minus its value at the spell's first week (a prefix
         maximum of the totals at starts, since totals never decrease). Uses three buffers.
         """
-        np.copyto(work[0], active)
-        running, spare = self._scan(work[0], work[1], np.add)
+        running, spare = self._scan(active, work[0], work[1], np.add)
         base = np.multiply(running, starts, out=spare)
-        base, _ = self._scan(base, work[2], np.maximum)
+        base, _ = self._scan(base, base, work[2], np.maximum)
         return np.subtract(running, base, out=running)
 
     def first_met(self, block: np.ndarray, observed: np.ndarray | None) -> np.ndarray:
@@ -369,7 +377,10 @@ class _BlockEngine:
         else:
             counts = self._active_counts_minus_one(active, starts, work)
         met = np.greater_equal(counts, self.rule.min_weeks - 1, out=counts)
-        met &= active
+        if self.rule.count_gap_weeks or self.rule.min_weeks < 2:
+            # Spans also grow in gap weeks. Active counts grow only in active weeks, so the
+            # first week they reach a threshold above 0 is an active week already.
+            met &= active
         # The first met week is the one with the most weeks after it.
         latest_first = np.multiply(met, self._reverse, out=met).max(axis=0).astype(np.int64)
         return np.where(latest_first > 0, self.padded_weeks - latest_first + 1, 0)
