@@ -411,3 +411,17 @@ def test_rule_is_a_frozen_value_object():
     assert SpellRule(min_weeks=13, max_gap=4) == SpellRule()
     with pytest.raises(AttributeError):
         JOBFIRST.min_weeks = 3  # type: ignore[misc]
+
+
+def test_results_do_not_depend_on_the_number_of_threads(monkeypatch):
+    """Blocks of rows run in parallel threads; one thread or several give the same weeks."""
+    rng = np.random.default_rng(7)
+    active = rng.random((3 * 8192 + 17, 60)) < 0.4
+    observed = rng.integers(0, 61, active.shape[0])
+    rule = SpellRule(min_weeks=5, max_gap=2)
+    monkeypatch.setenv("ACTIVEMEASURES_THREADS", "1")
+    one = rule.first_met_week(active, observed)
+    monkeypatch.setenv("ACTIVEMEASURES_THREADS", "3")
+    several = rule.first_met_week(active, observed)
+    np.testing.assert_array_equal(one, several)
+    assert (one > 0).any()

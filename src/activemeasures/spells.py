@@ -14,6 +14,10 @@ loop over rows or weeks. :meth:`SpellRule.spells` works on the list of active ce
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import attrs
 import numpy as np
 import pandas as pd
@@ -24,6 +28,22 @@ __all__ = ["SpellRule"]
 #: for 156 weeks) stays in the processor's caches, and each NumPy call covers enough rows for
 #: its overhead not to matter.
 _BLOCK_ROWS = 8192
+
+#: Environment variable that caps the threads of the spell engine (default: every CPU the
+#: process may use).
+THREADS_VARIABLE = "ACTIVEMEASURES_THREADS"
+
+
+def _threads() -> int:
+    """Threads for the spell engine: ``ACTIVEMEASURES_THREADS`` or the usable CPUs."""
+    setting = os.environ.get(THREADS_VARIABLE)
+    if setting:
+        return max(1, int(setting))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
 
 #: Columns of :meth:`SpellRule.spells`.
 SPELL_COLUMNS = ("row", "first_week", "last_week", "counted_weeks", "gap_weeks", "week_met")
@@ -125,17 +145,38 @@ class SpellRule:
         Returns
         -------
         numpy.ndarray of int32, shape (rows,)
+
+        Notes
+        -----
+        Blocks of 8,192 rows are processed in parallel threads, one per usable CPU; set the
+        environment variable ``ACTIVEMEASURES_THREADS`` to cap them (``1`` for none). The
+        result does not depend on it.
         """
         matrix, observed = _check_inputs(active, observed_weeks)
         n_rows, n_weeks = matrix.shape
         result = np.zeros(n_rows, dtype=np.int32)
         if n_rows == 0 or n_weeks == 0:
             return result
-        engine = _BlockEngine(self, n_weeks, min(n_rows, _BLOCK_ROWS))
-        for begin in range(0, n_rows, _BLOCK_ROWS):  # blocks of rows, not single rows
+        starts = range(0, n_rows, _BLOCK_ROWS)  # blocks of rows, not single rows
+        n_threads = min(_threads(), len(starts))
+        # NumPy releases the GIL inside each whole-block operation, so blocks run in parallel
+        # threads; each thread has its own engine (work buffers). Results do not depend on it.
+        local = threading.local()
+
+        def run(begin: int) -> None:
+            engine = getattr(local, "engine", None)
+            if engine is None:
+                engine = local.engine = _BlockEngine(self, n_weeks, min(n_rows, _BLOCK_ROWS))
             stop = min(begin + _BLOCK_ROWS, n_rows)
             obs = None if observed is None else observed[begin:stop]
             result[begin:stop] = engine.first_met(matrix[begin:stop], obs)
+
+        if n_threads == 1:
+            for begin in starts:
+                run(begin)
+        else:
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                list(pool.map(run, starts))
         return result
 
     def spells(self, active: np.ndarray, observed_weeks: np.ndarray | None = None) -> pd.DataFrame:
