@@ -35,6 +35,13 @@ napoleon_numpy_docstring = True
 napoleon_use_ivar = True
 napoleon_use_rtype = False
 
+import doctest  # noqa: E402
+
+# The same doctest options as pytest's (pyproject.toml).
+doctest_default_flags = (
+    doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL | doctest.NORMALIZE_WHITESPACE
+)
+
 doctest_global_setup = """
 import numpy as np
 import pandas as pd
