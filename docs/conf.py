@@ -48,4 +48,7 @@ import pandas as pd
 import activemeasures as am
 from activemeasures import *
 from activemeasures.panel import _example_panel
+from activemeasures.outcomes import *
+from activemeasures.outcomes import as_outcome
+from activemeasures.estimators import *
 """

@@ -9,7 +9,10 @@ To export a new name, import it below and add it to ``__all__``.
 
 from activemeasures.estimators._design import DesignError, DesignWarning
 from activemeasures.estimators.balance import BalanceTable, Omnibus, balance_table
+from activemeasures.estimators.curves import EffectCurve, weekly_effects
 from activemeasures.estimators.dim import difference_in_means
+from activemeasures.estimators.distribution import hours_distribution
+from activemeasures.estimators.incidence import IncidenceCurve, cumulative_incidence
 from activemeasures.estimators.lin import lin
 from activemeasures.estimators.randomization import RandomizationResult, randomization_test
 from activemeasures.estimators.results import Estimate
@@ -19,14 +22,19 @@ __all__ = [
     "BalanceTable",
     "DesignError",
     "DesignWarning",
+    "EffectCurve",
     "Estimate",
+    "IncidenceCurve",
     "Omnibus",
     "RandomizationResult",
     "balance_table",
     "cr2_df",
     "cr2_vcov",
+    "cumulative_incidence",
     "difference_in_means",
     "hc2_vcov",
+    "hours_distribution",
     "lin",
     "randomization_test",
+    "weekly_effects",
 ]
