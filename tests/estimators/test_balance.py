@@ -90,3 +90,23 @@ def test_the_table_renders_without_identifiers():
     text = str(result)
     assert "age" in text and "Joint test" in text
     assert "<table" in result._repr_html_()
+
+
+def test_clustered_designs_use_cr2_in_the_joint_test():
+    frame = trial(n=480, seed=4)
+    teams = frame["team"].unique()
+    treated_teams = set(np.random.default_rng(0).choice(teams, len(teams) // 2, replace=False))
+    frame["treated"] = frame["team"].isin(treated_teams).astype(int)
+    result = balance_table(frame, "treated", ["age", "woman"], clusters="team")
+    assert result.design == "clustered"
+    assert "CR2" in result.omnibus.method
+    assert 0.0 <= result.omnibus.p_value <= 1.0
+
+
+def test_the_love_plot_draws_one_point_per_covariate():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = balance_table(trial(), "treated", ["age", "woman", "education"])
+    ax = result.plot()
+    assert len(ax.collections[0].get_offsets()) == len(result.to_frame())

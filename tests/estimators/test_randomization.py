@@ -133,3 +133,12 @@ def test_result_renders_and_exports():
         "seed",
     ]
     assert "exact" in str(result) and "<table" in result._repr_html_()
+
+
+def test_the_null_distribution_plots_with_the_observed_statistic():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = randomization_test([3.0, 4.0, 1.0, 2.0, 5.0, 0.0], [1, 1, 0, 0, 1, 0])
+    ax = result.plot()
+    assert ax.get_lines()[0].get_xdata()[0] == pytest.approx(result.statistic)
