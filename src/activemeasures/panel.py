@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from activemeasures import _intervals as iv
+from activemeasures._arrays import read_only
 from activemeasures.quality import DataQualityReport, QualityEntry
 from activemeasures.spells import SpellRule
 from activemeasures.states import State
@@ -28,12 +29,6 @@ _HOURS_DTYPE = np.float32
 _MAX_HORIZON = np.iinfo(np.int16).max
 
 
-def _frozen_array(values: np.ndarray, dtype: np.dtype | type) -> np.ndarray:
-    array = np.ascontiguousarray(values, dtype=dtype)
-    array.flags.writeable = False
-    return array
-
-
 @attrs.frozen(kw_only=True, repr=False)
 class WorkplaceWeeks:
     """Records that carry a workplace, as week intervals (for same-workplace rules).
@@ -44,11 +39,11 @@ class WorkplaceWeeks:
     within its memory budget (DESIGN.md §4.3).
     """
 
-    row: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
-    workplace: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int32))
-    first_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int16))
-    last_week: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int16))
-    state: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, _STATE_DTYPE))
+    row: np.ndarray = attrs.field(converter=lambda a: read_only(a, np.int32, copy=False))
+    workplace: np.ndarray = attrs.field(converter=lambda a: read_only(a, np.int32, copy=False))
+    first_week: np.ndarray = attrs.field(converter=lambda a: read_only(a, np.int16, copy=False))
+    last_week: np.ndarray = attrs.field(converter=lambda a: read_only(a, np.int16, copy=False))
+    state: np.ndarray = attrs.field(converter=lambda a: read_only(a, _STATE_DTYPE, copy=False))
     workplaces: pd.Index = attrs.field(factory=lambda: pd.Index([]))
 
     def __repr__(self) -> str:
@@ -100,9 +95,9 @@ class Panel:
     """
 
     citizens: pd.DataFrame
-    states: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, _STATE_DTYPE))
-    hours: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, _HOURS_DTYPE))
-    observed_weeks: np.ndarray = attrs.field(converter=lambda a: _frozen_array(a, np.int16))
+    states: np.ndarray = attrs.field(converter=lambda a: read_only(a, _STATE_DTYPE, copy=False))
+    hours: np.ndarray = attrs.field(converter=lambda a: read_only(a, _HOURS_DTYPE, copy=False))
+    observed_weeks: np.ndarray = attrs.field(converter=lambda a: read_only(a, np.int16, copy=False))
     cutoff: pd.Timestamp
     horizon: int
     workplace_weeks: WorkplaceWeeks

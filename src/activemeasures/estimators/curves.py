@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from activemeasures._arrays import float_array, int_array
 from activemeasures.outcomes import Outcome, as_outcome
 from activemeasures.panel import Panel
 from activemeasures.states import State
@@ -633,20 +634,6 @@ def _sup_t_critical_value(
 # ============================================================================ the result
 
 
-def _frozen(values: object, dtype: type = np.float64) -> np.ndarray:
-    array = np.array(values, dtype=dtype)
-    array.flags.writeable = False
-    return array
-
-
-def _float_array(values: object) -> np.ndarray:
-    return _frozen(values, np.float64)
-
-
-def _int_array(values: object) -> np.ndarray:
-    return _frozen(values, np.int64)
-
-
 _METHOD_TEXT = {
     "raw": "unblocked Welch difference in means (Welch–Satterthwaite df)",
     "blocked": "block-size weighted Welch differences within blocks (df N − 2B)",
@@ -698,20 +685,20 @@ class EffectCurve:
         Monte Carlo draws and seed of the band.
     """
 
-    week: np.ndarray = attrs.field(converter=_int_array)
-    n_treatment: np.ndarray = attrs.field(converter=_int_array)
-    n_control: np.ndarray = attrs.field(converter=_int_array)
-    mean_treatment: np.ndarray = attrs.field(converter=_float_array)
-    mean_control: np.ndarray = attrs.field(converter=_float_array)
-    estimate: np.ndarray = attrs.field(converter=_float_array)
-    std_error: np.ndarray = attrs.field(converter=_float_array)
-    df: np.ndarray = attrs.field(converter=_float_array)
-    ci_lower: np.ndarray = attrs.field(converter=_float_array)
-    ci_upper: np.ndarray = attrs.field(converter=_float_array)
-    p_value: np.ndarray = attrs.field(converter=_float_array)
-    band_lower: np.ndarray = attrs.field(converter=_float_array)
-    band_upper: np.ndarray = attrs.field(converter=_float_array)
-    n_blocks_dropped: np.ndarray = attrs.field(converter=_int_array)
+    week: np.ndarray = attrs.field(converter=int_array)
+    n_treatment: np.ndarray = attrs.field(converter=int_array)
+    n_control: np.ndarray = attrs.field(converter=int_array)
+    mean_treatment: np.ndarray = attrs.field(converter=float_array)
+    mean_control: np.ndarray = attrs.field(converter=float_array)
+    estimate: np.ndarray = attrs.field(converter=float_array)
+    std_error: np.ndarray = attrs.field(converter=float_array)
+    df: np.ndarray = attrs.field(converter=float_array)
+    ci_lower: np.ndarray = attrs.field(converter=float_array)
+    ci_upper: np.ndarray = attrs.field(converter=float_array)
+    p_value: np.ndarray = attrs.field(converter=float_array)
+    band_lower: np.ndarray = attrs.field(converter=float_array)
+    band_upper: np.ndarray = attrs.field(converter=float_array)
+    n_blocks_dropped: np.ndarray = attrs.field(converter=int_array)
     outcome: str
     label: str
     method: str
@@ -1076,7 +1063,7 @@ def weekly_effects(
         alpha=float(alpha),
         balanced=bool(balanced),
         band_critical_value=float(c_hat),
-        correlation=None if correlation is None else _float_array(correlation),
+        correlation=None if correlation is None else float_array(correlation),
         n_draws=int(n_draws) if bands else 0,
         seed=int(seed),
     )

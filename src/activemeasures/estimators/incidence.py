@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from activemeasures._arrays import float_array, int_array
+
 __all__ = ["CI_METHODS", "INCIDENCE_COLUMNS", "IncidenceCurve", "cumulative_incidence"]
 
 #: Confidence-interval methods of :func:`cumulative_incidence`.
@@ -40,20 +42,6 @@ INCIDENCE_COLUMNS = (
 
 #: Columns of :meth:`IncidenceCurve.difference`, in order.
 DIFFERENCE_COLUMNS = ("week", "estimate", "std_error", "ci_lower", "ci_upper")
-
-
-def _frozen(values: object, dtype: type) -> np.ndarray:
-    array = np.array(values, dtype=dtype)
-    array.flags.writeable = False
-    return array
-
-
-def _float_array(values: object) -> np.ndarray:
-    return _frozen(values, np.float64)
-
-
-def _int_array(values: object) -> np.ndarray:
-    return _frozen(values, np.int64)
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -89,14 +77,14 @@ class IncidenceCurve:
     """
 
     groups: pd.Index
-    week: np.ndarray = attrs.field(converter=_int_array)
-    n_at_risk: np.ndarray = attrs.field(converter=_int_array)
-    n_events: np.ndarray = attrs.field(converter=_int_array)
-    cumulative_share: np.ndarray = attrs.field(converter=_float_array)
-    std_error: np.ndarray = attrs.field(converter=_float_array)
-    ci_lower: np.ndarray = attrs.field(converter=_float_array)
-    ci_upper: np.ndarray = attrs.field(converter=_float_array)
-    greenwood: np.ndarray = attrs.field(converter=_float_array)
+    week: np.ndarray = attrs.field(converter=int_array)
+    n_at_risk: np.ndarray = attrs.field(converter=int_array)
+    n_events: np.ndarray = attrs.field(converter=int_array)
+    cumulative_share: np.ndarray = attrs.field(converter=float_array)
+    std_error: np.ndarray = attrs.field(converter=float_array)
+    ci_lower: np.ndarray = attrs.field(converter=float_array)
+    ci_upper: np.ndarray = attrs.field(converter=float_array)
+    greenwood: np.ndarray = attrs.field(converter=float_array)
     alpha: float
     ci: str
     balanced: bool = False
@@ -214,7 +202,7 @@ class IncidenceCurve:
         return ax
 
 
-def _as_int_array(values: object, name: str) -> np.ndarray:
+def _asint_array(values: object, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got {array.ndim} dimensions")
@@ -338,8 +326,8 @@ def cumulative_incidence(
         raise ValueError(f"ci must be one of {', '.join(map(repr, CI_METHODS))}, got {ci!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
-    event = _as_int_array(event_week, "event_week")
-    observed = _as_int_array(observed_weeks, "observed_weeks")
+    event = _asint_array(event_week, "event_week")
+    observed = _asint_array(observed_weeks, "observed_weeks")
     if event.shape != observed.shape:
         raise ValueError(
             f"event_week and observed_weeks differ in length ({len(event)} and {len(observed)})"
