@@ -314,20 +314,27 @@ def _clusters_per_block(data: Prepared) -> np.ndarray:
 def check_both_arms_in_blocks(data: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Every block has treated and control units; returns the units per block and arm."""
     treated, control = _cells(data)
-    for arm, counts in (("treated", treated), ("control", control)):
-        if (counts == 0).any():
-            blocks = _blocks_where(data, counts == 0)
-            raise DesignError(
-                data.after_drop(
-                    f"{_labels(blocks, 'block')} {'has' if len(blocks) == 1 else 'have'} no "
-                    f"{arm} unit; every block needs treated and control units"
-                )
-            )
+    _refuse_blocks(
+        data, treated, control, 0, "no {arm} unit; every block needs treated and control units"
+    )
     return treated, control
 
 
 def _blocks_where(data: Prepared, mask: np.ndarray) -> list[object]:
     return list(data.block_labels[np.flatnonzero(mask)])
+
+
+def _refuse_blocks(
+    data: Prepared, treated: np.ndarray, control: np.ndarray, count: int, rule: str
+) -> None:
+    """Raise naming the blocks where an arm has exactly ``count`` units (``rule`` says why)."""
+    for arm, counts in (("treated", treated), ("control", control)):
+        if (counts == count).any():
+            blocks = _blocks_where(data, counts == count)
+            verb = "has" if len(blocks) == 1 else "have"
+            raise DesignError(
+                data.after_drop(f"{_labels(blocks, 'block')} {verb} {rule.format(arm=arm)}")
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -407,16 +414,14 @@ def learn_design(data: Prepared) -> LearnedDesign:
         return LearnedDesign(
             name="matched-pair clustered" if clustered else "matched-pair", pair_matched=True
         )
-    for arm, counts in (("treated", treated), ("control", control)):
-        if (counts == 1).any():
-            blocks = _blocks_where(data, counts == 1)
-            raise DesignError(
-                data.after_drop(
-                    f"{_labels(blocks, 'block')} {'has' if len(blocks) == 1 else 'have'} a "
-                    f"single {arm} unit; outside matched pairs every block needs at least two "
-                    "treated and two control units for a standard error"
-                )
-            )
+    _refuse_blocks(
+        data,
+        treated,
+        control,
+        1,
+        "a single {arm} unit; outside matched pairs every block needs at least two treated "
+        "and two control units for a standard error",
+    )
     if clustered:
         _warn_single_cluster_arms(data)
     return LearnedDesign(name="block-clustered" if clustered else "blocked")

@@ -176,19 +176,19 @@ def _from_panel(
     _check_values(values)
     observed = np.minimum(panel.observed_weeks, panel.horizon).astype(np.intp)
     keep = observed >= panel.horizon if balanced else np.ones(panel.n_citizens, dtype=bool)
-    block = None if blocks is None else citizens[blocks]
-    group, n_blocks = _groups(citizens[treatment], block, treated, control, keep, blocks)
-    cov = None if covariates is None else _covariate_matrix(citizens, covariates)
-    return _Weekly(
-        y=values,
-        observed_weeks=observed,
-        mask=None,
-        group=group,
-        n_blocks=n_blocks,
-        blocked=blocks is not None,
-        covariates=cov,
+    return _weekly(
+        citizens,
+        values,
+        keep,
         name=name,
         label=label,
+        observed_weeks=observed,
+        mask=None,
+        treatment=treatment,
+        treated=treated,
+        control=control,
+        blocks=blocks,
+        covariates=covariates,
     )
 
 
@@ -252,19 +252,50 @@ def _from_frame(
     _, first = np.unique(ids, return_index=True)  # first row of citizens 0, 1, ..., n - 1
     citizens = per_citizen.iloc[first].reset_index(drop=True)
     keep = mask.all(axis=1) if balanced else np.ones(n, dtype=bool)
+    return _weekly(
+        citizens,
+        values,
+        keep,
+        name=str(outcome),
+        label=str(outcome),
+        observed_weeks=None,
+        mask=mask,
+        treatment=treatment,
+        treated=treated,
+        control=control,
+        blocks=blocks,
+        covariates=covariates,
+    )
+
+
+def _weekly(
+    citizens: pd.DataFrame,
+    values: np.ndarray,
+    keep: np.ndarray,
+    *,
+    name: str,
+    label: str,
+    observed_weeks: np.ndarray | None,
+    mask: np.ndarray | None,
+    treatment: str,
+    treated: object,
+    control: object,
+    blocks: str | None,
+    covariates: Sequence[str] | None,
+) -> _Weekly:
+    """The common end of both inputs (panel, long table): groups, covariates, the bundle."""
     block = None if blocks is None else citizens[blocks]
     group, n_blocks = _groups(citizens[treatment], block, treated, control, keep, blocks)
-    cov = None if covariates is None else _covariate_matrix(citizens, covariates)
     return _Weekly(
         y=values,
-        observed_weeks=None,
+        observed_weeks=observed_weeks,
         mask=mask,
         group=group,
         n_blocks=n_blocks,
         blocked=blocks is not None,
-        covariates=cov,
-        name=str(outcome),
-        label=str(outcome),
+        covariates=None if covariates is None else _covariate_matrix(citizens, covariates),
+        name=name,
+        label=label,
     )
 
 
