@@ -90,7 +90,8 @@ def examples(*tables) -> dict[tuple[str, str, str], str]:
 
 def test_valid_tables_are_returned_with_dates_and_numbers_coerced():
     tables = validate_tables(citizens(age=[30, 40, 50]), activities(), hours())
-    assert set(tables) == {"citizens", "activities", "hours"}
+    assert set(tables) == {"citizens", "activities", "hours", "events", "survey", "visitations"}
+    assert tables["events"] is None and tables["survey"] is None
     assert pd.api.types.is_datetime64_any_dtype(tables["citizens"]["visitation_date"])
     assert pd.api.types.is_datetime64_any_dtype(tables["activities"]["end"])
     assert pd.api.types.is_datetime64_any_dtype(tables["hours"]["period_start"])

@@ -1,24 +1,78 @@
 """activemeasures: evaluate active labour-market programmes from register data.
 
-Importing the package does no work: plugins are discovered only when asked for.
+Importing the package does no work: plugins are discovered only when asked for
+(:meth:`Registry.discover`).
 """
 
-from activemeasures.errors import ActiveMeasuresError, ValidationError
+import pluggy
+
+from activemeasures.dataset import Dataset
+from activemeasures.errors import (
+    ActiveMeasuresError,
+    MissingTableError,
+    PluginError,
+    UnknownProgrammeError,
+    ValidationError,
+)
+from activemeasures.fidelity import (
+    CoreElement,
+    DataSource,
+    Indicator,
+    Level,
+    Population,
+    RatingRule,
+    SubComponent,
+    Thresholds,
+    TrafficLight,
+)
 from activemeasures.panel import Panel
+from activemeasures.programme import (
+    Programme,
+    ResolvedVisitations,
+    SuccessCriterion,
+    VisitationGroup,
+)
 from activemeasures.quality import DataQualityReport
+from activemeasures.registry import Registry
 from activemeasures.spells import SpellRule
 from activemeasures.states import State
 from activemeasures.validation import validate_tables
 
 __version__ = "0.1.0.dev0"
 
+#: Marks a plugin's hook implementations (see :mod:`activemeasures.hookspecs`)::
+#:
+#:     @activemeasures.hookimpl
+#:     def register_programmes():
+#:         return [activemeasures.Programme(name="mypilot", label="My pilot")]
+hookimpl = pluggy.HookimplMarker("activemeasures")
+
 __all__ = [
     "ActiveMeasuresError",
+    "CoreElement",
     "DataQualityReport",
+    "DataSource",
+    "Dataset",
+    "Indicator",
+    "Level",
+    "MissingTableError",
     "Panel",
+    "PluginError",
+    "Population",
+    "Programme",
+    "RatingRule",
+    "Registry",
+    "ResolvedVisitations",
     "SpellRule",
     "State",
+    "SubComponent",
+    "SuccessCriterion",
+    "Thresholds",
+    "TrafficLight",
+    "UnknownProgrammeError",
     "ValidationError",
+    "VisitationGroup",
     "__version__",
+    "hookimpl",
     "validate_tables",
 ]

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["ActiveMeasuresError", "ValidationError"]
+__all__ = [
+    "ActiveMeasuresError",
+    "MissingTableError",
+    "PluginError",
+    "UnknownProgrammeError",
+    "ValidationError",
+]
 
 #: Columns of :attr:`ValidationError.failures`.
 FAILURE_COLUMNS = ("table", "column", "rule", "n_rows", "examples")
@@ -59,3 +65,38 @@ class ValidationError(ActiveMeasuresError, ValueError):
 
     def __reduce__(self):  # keep picklable (multiprocessing, Dask) despite the custom __init__
         return (type(self), (self.failures,))
+
+
+class MissingTableError(ActiveMeasuresError, LookupError):
+    """A computation needs an input table the dataset does not have.
+
+    The message names the computation (e.g. an indicator) and the missing tables.
+    """
+
+
+class PluginError(ActiveMeasuresError):
+    """A plugin broke the plugin contract (see :mod:`activemeasures.hookspecs`).
+
+    The message names the plugin, the hook and the offending object: a wrong return type,
+    an unknown hook name, two objects with the same key, a reference to an element that does
+    not exist.
+
+    Attributes
+    ----------
+    plugin : str
+        Name the plugin was registered under (its entry-point name).
+    """
+
+    def __init__(self, plugin: str, message: str) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}")
+
+    def __reduce__(self):
+        return (type(self), (self.plugin, str(self).split(": ", 1)[1]))
+
+
+class UnknownProgrammeError(ActiveMeasuresError, LookupError):
+    """The programme asked for is not installed; the message lists those that are."""
+
+    def __str__(self) -> str:  # LookupError would quote the message
+        return str(self.args[0])

@@ -8,7 +8,7 @@ same-workplace rules, the records that carry a workplace as compact week interva
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import numpy as np
@@ -64,6 +64,28 @@ class WorkplaceWeeks:
         return cls(
             **{f: np.concatenate([p[f] for p in parts]) for f in fields}, workplaces=workplaces
         )
+
+
+def as_horizon(horizon: object) -> int:
+    """The number of weeks of a panel, checked (1 to the largest supported horizon)."""
+    try:
+        weeks = int(horizon)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ValueError(f"horizon must be a whole number of weeks, got {horizon!r}") from None
+    if not 1 <= weeks <= _MAX_HORIZON:
+        raise ValueError(f"horizon must be 1 to {_MAX_HORIZON} weeks, got {horizon}")
+    return weeks
+
+
+def as_cutoff(cutoff: object) -> pd.Timestamp:
+    """The data cut-off as a timestamp, checked."""
+    try:
+        stamp = pd.Timestamp(cutoff)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"cutoff must be a date, got {cutoff!r}") from None
+    if pd.isna(stamp):
+        raise ValueError("cutoff must be a date, got a missing value")
+    return stamp
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -175,16 +197,14 @@ class Panel:
         >>> panel.hours[1]
         array([7., 7., 7., 0.], dtype=float32)
         """
-        if not 1 <= int(horizon) <= _MAX_HORIZON:
-            raise ValueError(f"horizon must be 1 to {_MAX_HORIZON} weeks, got {horizon}")
-        horizon = int(horizon)
-        try:
-            cutoff = pd.Timestamp(cutoff)
-        except (TypeError, ValueError):
-            raise ValueError(f"cutoff must be a date, got {cutoff!r}") from None
-        if pd.isna(cutoff):
-            raise ValueError("cutoff must be a date, got a missing value")
-        tables = validate_tables(citizens, activities, hours)
+        horizon, cutoff = as_horizon(horizon), as_cutoff(cutoff)
+        return cls._from_validated(validate_tables(citizens, activities, hours), cutoff, horizon)
+
+    @classmethod
+    def _from_validated(
+        cls, tables: Mapping[str, pd.DataFrame | None], cutoff: pd.Timestamp, horizon: int
+    ) -> Panel:
+        """Build from tables :func:`validate_tables` returned (no second validation)."""
         frame = tables["citizens"].reset_index(drop=True)
         visit_day = iv.day_numbers(frame["visitation_date"])
         cutoff_day = iv.day_numbers(pd.DatetimeIndex([cutoff]))[0]

@@ -19,13 +19,20 @@ __all__ = [
     "ACTIVITIES",
     "ARMS",
     "CITIZENS",
+    "EVENTS",
     "HOURS",
     "IDENTIFIER_COLUMNS",
+    "RESPONDENTS",
+    "SURVEY",
+    "VISITATIONS",
     "is_identifier_column",
 ]
 
 #: Values of the ``arm`` column of the citizens table.
 ARMS: tuple[str, ...] = ("treatment", "control", "comparison")
+
+#: Values of the ``respondent`` column of the survey table.
+RESPONDENTS: tuple[str, ...] = ("staff", "citizen")
 
 #: Columns that identify persons; their values never appear in any message.
 IDENTIFIER_COLUMNS: frozenset[str] = frozenset({"citizen_id", "respondent_id"})
@@ -120,5 +127,59 @@ HOURS = pa.DataFrameSchema(
     },
     checks=[_ends_on_or_after_start("period_start", "period_end")],
     name="hours",
+    strict=False,
+)
+
+#: One row per register event: ``citizen_id``, ``date`` and ``event`` (a free code such as
+#: ``conversation``, ``job_goal``, ``cv_update``, ``progression_tool``, ``activity_plan``,
+#: ``work_agreement``, ``plan_update``; programmes name the codes their indicators use), and
+#: optionally ``participants`` (e.g. ``"KS,VK,mentor"``).
+EVENTS = pa.DataFrameSchema(
+    {
+        "citizen_id": pa.Column(None, nullable=False),
+        "date": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "event": pa.Column(
+            None,
+            pa.Check(lambda s: s.astype(str).str.strip().str.len() > 0, name="not empty"),
+            nullable=False,
+        ),
+        "participants": pa.Column(None, nullable=True, required=False),
+    },
+    name="events",
+    strict=False,
+)
+
+#: One row per survey answer: ``respondent_id``, ``municipality``, ``respondent``
+#: (``staff``/``citizen``), ``round`` (e.g. ``baseline``, ``midterm``, ``final``), ``item``
+#: (question code) and ``value`` (the numeric answer, e.g. 1-5). Missing answers are left out
+#: of the table, not coded.
+SURVEY = pa.DataFrameSchema(
+    {
+        "respondent_id": pa.Column(None, nullable=False),
+        "municipality": pa.Column(None, nullable=False),
+        "respondent": pa.Column(None, pa.Check.isin(RESPONDENTS), nullable=False),
+        "round": pa.Column(None, nullable=False),
+        "item": pa.Column(None, nullable=False),
+        "value": pa.Column(
+            float, pa.Check(np.isfinite, name="finite"), nullable=False, coerce=True
+        ),
+    },
+    unique=["respondent_id", "round", "item"],
+    report_duplicates="exclude_first",
+    name="survey",
+    strict=False,
+)
+
+#: One row per visitation record: ``citizen_id``, ``group`` (visitation group code),
+#: ``start`` and ``end`` (``end`` may be missing: an open record). A citizen may have several
+#: records; a programme resolves them to one (SPEC.md §7.2).
+VISITATIONS = pa.DataFrameSchema(
+    {
+        "citizen_id": pa.Column(None, nullable=False),
+        "group": pa.Column(None, nullable=False),
+        "start": pa.Column(pa.DateTime, nullable=False, coerce=True),
+        "end": pa.Column(pa.DateTime, nullable=True, coerce=True),
+    },
+    name="visitations",
     strict=False,
 )

@@ -33,8 +33,18 @@ _RULE_NAMES = {
     "not_nullable": "not missing",
     "field_uniqueness": "unique",
     "column_in_dataframe": "column present",
+    "multiple_fields_uniqueness": "unique",
 }
-_SCHEMAS = {"citizens": schemas.CITIZENS, "activities": schemas.ACTIVITIES, "hours": schemas.HOURS}
+_SCHEMAS = {
+    "citizens": schemas.CITIZENS,
+    "activities": schemas.ACTIVITIES,
+    "hours": schemas.HOURS,
+    "events": schemas.EVENTS,
+    "survey": schemas.SURVEY,
+    "visitations": schemas.VISITATIONS,
+}
+#: Tables whose records must belong to a citizen of the citizens table.
+_CITIZEN_RECORD_TABLES = ("activities", "hours", "events", "visitations")
 
 
 def _rule_name(check: str) -> str:
@@ -109,7 +119,9 @@ def _convert_types(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema):
 # ---------------------------------------------------------------------------------- step 2
 
 
-def _summarise(table: str, cases: pd.DataFrame, unreadable: dict[str, np.ndarray]) -> list[dict]:
+def _summarise(
+    table: str, cases: pd.DataFrame, unreadable: dict[str, np.ndarray], unique: list[str]
+) -> list[dict]:
     """One row per (column, rule) from pandera's failure cases, without identifier values."""
     cases = cases.copy()
     check = cases["check"].astype(str)
@@ -121,6 +133,8 @@ def _summarise(table: str, cases: pd.DataFrame, unreadable: dict[str, np.ndarray
     table_level = (cases["schema_context"] == "DataFrameSchema") & ~missing_column
     cases.loc[table_level, "column"] = check[table_level].str.split().str[0]
     cases.loc[table_level, "failure_case"] = None
+    # A key of several columns is reported under their names joined.
+    cases.loc[check == "multiple_fields_uniqueness", "column"] = "+".join(unique)
     # A check that could not run (a needed column is missing) has no row: not a broken rule.
     crashed = cases["index"].isna() & ~missing_column
     cases = cases[~crashed]
@@ -149,7 +163,9 @@ def _validate_one(table: str, frame: object) -> tuple[pd.DataFrame | None, list[
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return None, problems + _summarise(table, exc.failure_cases, unreadable)
+        return None, problems + _summarise(
+            table, exc.failure_cases, unreadable, list(schema.unique or [])
+        )
     return (None if problems else validated), problems
 
 
@@ -169,8 +185,12 @@ def validate_tables(
     citizens: pd.DataFrame,
     activities: pd.DataFrame | None = None,
     hours: pd.DataFrame | None = None,
+    *,
+    events: pd.DataFrame | None = None,
+    survey: pd.DataFrame | None = None,
+    visitations: pd.DataFrame | None = None,
 ) -> Mapping[str, pd.DataFrame | None]:
-    """Validate the citizens, activities and hours tables; return them with converted types.
+    """Validate the input tables; return them with converted types.
 
     Every table is checked completely against its schema in :mod:`activemeasures.schemas`,
     then records are checked to belong to a citizen of the citizens table. All problems are
@@ -180,15 +200,16 @@ def validate_tables(
     ----------
     citizens : pandas.DataFrame
         One row per citizen (required).
-    activities, hours : pandas.DataFrame, optional
-        Record tables (DESIGN.md §4.1); ``None`` when not available.
+    activities, hours, events, survey, visitations : pandas.DataFrame, optional
+        The other tables of DESIGN.md §4.1 (schemas in :mod:`activemeasures.schemas`);
+        ``None`` when not available.
 
     Returns
     -------
     dict of str to pandas.DataFrame
-        The validated tables under the keys ``"citizens"``, ``"activities"``, ``"hours"``
-        (``None`` where not given), with a fresh ``RangeIndex``, dates as ``datetime64`` and
-        numbers as float.
+        The validated tables under the keys ``"citizens"``, ``"activities"``, ``"hours"``,
+        ``"events"``, ``"survey"``, ``"visitations"`` (``None`` where not given), with a fresh
+        ``RangeIndex``, dates as ``datetime64`` and numbers as float.
 
     Raises
     ------
@@ -210,7 +231,14 @@ def validate_tables(
     citizens visitation_date                                   not missing       1
     citizens             arm one of ('treatment', 'control', 'comparison')       1        x
     """
-    given = {"citizens": citizens, "activities": activities, "hours": hours}
+    given = {
+        "citizens": citizens,
+        "activities": activities,
+        "hours": hours,
+        "events": events,
+        "survey": survey,
+        "visitations": visitations,
+    }
     validated: dict[str, pd.DataFrame | None] = dict.fromkeys(given)
     problems: list[dict] = []
     if citizens is None:
@@ -221,7 +249,7 @@ def validate_tables(
             problems += found
     if isinstance(citizens, pd.DataFrame) and not {"arm", "group"} & set(citizens.columns):
         problems.append(_row("citizens", "arm", "column arm or group present", len(citizens)))
-    for table in ("activities", "hours"):
+    for table in _CITIZEN_RECORD_TABLES:
         problems += _unknown_citizens(table, given[table], citizens)
     if problems:
         raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))
