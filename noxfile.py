@@ -9,7 +9,16 @@ import nox
 nox.options.sessions = ["lint", "tests", "docs"]
 nox.options.error_on_missing_interpreters = True
 
-PLUGINS = ("-e", "plugins/jobfirst", "-e", "plugins/flereskalmed")
+# The bundled plugins, and the example plugin of the tutorial "Write a plugin for a new pilot"
+# (installed like a third-party plugin, so its discovery is tested for real).
+PLUGINS = (
+    "-e",
+    "plugins/jobfirst",
+    "-e",
+    "plugins/flereskalmed",
+    "-e",
+    "docs/tutorials/example-plugin",
+)
 
 
 @nox.session

@@ -29,7 +29,14 @@ def test_every_public_name_has_a_numpydoc_docstring(name):
 
 @pytest.mark.parametrize(
     ("table", "schema"),
-    [("citizens", schemas.CITIZENS), ("activities", schemas.ACTIVITIES), ("hours", schemas.HOURS)],
+    [
+        ("citizens", schemas.CITIZENS),
+        ("activities", schemas.ACTIVITIES),
+        ("hours", schemas.HOURS),
+        ("events", schemas.EVENTS),
+        ("survey", schemas.SURVEY),
+        ("visitations", schemas.VISITATIONS),
+    ],
 )
 def test_every_schema_column_is_listed_on_the_schema_page(table, schema):
     page = (DOCS / "reference" / "schemas.rst").read_text(encoding="utf-8")

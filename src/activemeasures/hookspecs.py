@@ -99,6 +99,9 @@ def register_core_elements(programme: str) -> list[CoreElement]:
 def register_sub_components(programme: str) -> list[SubComponent]:
     """Add sub-components to core elements that another plugin (or this one) declares.
 
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*, after :func:`register_core_elements`.
+
     Parameters
     ----------
     programme : str
@@ -114,6 +117,9 @@ def register_sub_components(programme: str) -> list[SubComponent]:
 @hookspec
 def register_indicators(programme: str) -> list[Indicator]:
     """Add indicators to existing sub-components (e.g. a municipality's local indicator).
+
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*, after :func:`register_sub_components`.
 
     Parameters
     ----------
@@ -132,6 +138,9 @@ def register_indicators(programme: str) -> list[Indicator]:
 def register_visitation_groups(programme: str) -> list[VisitationGroup]:
     """Contribute the visitation groups citizens of *programme* are sorted into.
 
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*.
+
     Parameters
     ----------
     programme : str
@@ -148,6 +157,9 @@ def register_visitation_groups(programme: str) -> list[VisitationGroup]:
 def register_success_criteria(programme: str) -> list[SuccessCriterion]:
     """Contribute success criteria (a measured value and its target) to *programme*.
 
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*.
+
     Parameters
     ----------
     programme : str
@@ -163,6 +175,9 @@ def register_success_criteria(programme: str) -> list[SuccessCriterion]:
 @hookspec
 def register_outcomes(programme: str) -> list[Outcome]:
     """Contribute the weekly outcomes the evaluation of *programme* reports.
+
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*.
 
     Parameters
     ----------

@@ -43,7 +43,7 @@ DISTRIBUTION_COLUMNS = ("plugin", "distribution", "version")
 
 def _plugin_error(manager: pluggy.PluginManager, exc: pluggy.PluginValidationError) -> PluginError:
     name = manager.get_name(exc.plugin) or getattr(exc.plugin, "__name__", repr(exc.plugin))
-    message = str(exc).replace(f"Plugin {name!r}", "").strip(" \n:")
+    message = " ".join(str(exc).replace(f"Plugin {name!r}", "").split()).strip(" :")
     unknown = re.search(r"unknown hook '(\w+)'", message)
     if unknown:
         close = difflib.get_close_matches(unknown.group(1), hookspecs.HOOK_NAMES, n=1)
@@ -172,7 +172,11 @@ class Registry:
 
     def plugins(self) -> tuple[str, ...]:
         """Names of the registered plugins (built-ins included), in registration order."""
-        return tuple(name for name, _ in self._manager.list_name_plugin())
+        return tuple(name for name, _ in self._registered())
+
+    def _registered(self) -> list[tuple[str, object]]:
+        # pluggy lists blocked names too, with no plugin object.
+        return [(n, p) for n, p in self._manager.list_name_plugin() if p is not None]
 
     def distributions(self) -> pd.DataFrame:
         """Provenance of every registered plugin, for reports.
@@ -191,7 +195,7 @@ class Registry:
             for plugin, dist in self._manager.list_plugin_distributions()
         }
         rows = []
-        for name, plugin in self._manager.list_name_plugin():
+        for name, plugin in self._registered():
             if name == BUILTIN:
                 rows.append((name, "activemeasures", __version__))
                 continue

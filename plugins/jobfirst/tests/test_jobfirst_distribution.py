@@ -26,3 +26,14 @@ def test_criterion_13w_is_13_counted_weeks_with_gaps_of_up_to_four_not_counted()
 
 def test_criterion_states_are_the_enterprise_directed_states():
     assert jobfirst.CRITERION_13W_STATES == State.ENTERPRISE_DIRECTED
+
+
+def test_jobfirst_is_discovered_as_a_randomised_programme_measured_on_participants():
+    import activemeasures as am
+
+    registry = am.Registry()
+    registry.discover()
+    programme = registry.programme("jobfirst")
+    assert programme.design == "randomised"
+    assert programme.participants == am.Population(arms=("treatment",))
+    assert programme.plugins[0] == "jobfirst"

@@ -165,9 +165,12 @@ class Indicator:
     kind : IndicatorKind
         How the value is computed (:mod:`activemeasures.fidelity.kinds`).
     source : DataSource or str, default "register"
-    thresholds : Thresholds or None, default Thresholds()
-        Target cut-offs; ``None`` for an indicator without a fixed target (reported, not
-        graded).
+    thresholds : Thresholds, optional
+        Target cut-offs of this indicator; ``None`` (default) takes the programme's
+        (:attr:`activemeasures.Programme.thresholds`).
+    rated : bool, default True
+        ``False`` for an indicator without a fixed target: reported with its value, never
+        graded (light ``NOT_RATED``) and left out of the element rating.
     citation : str
         Source document and lines, e.g. ``"(000, L218-220)"``.
     description : str
@@ -181,7 +184,10 @@ class Indicator:
     label: str = attrs.field(validator=_non_empty)
     kind: IndicatorKind = attrs.field(validator=_is_kind)
     source: DataSource = attrs.field(default=DataSource.REGISTER, converter=DataSource)
-    thresholds: Thresholds | None = attrs.field(factory=Thresholds)
+    thresholds: Thresholds | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Thresholds))
+    )
+    rated: bool = True
     citation: str = ""
     description: str = ""
     element: str | None = None

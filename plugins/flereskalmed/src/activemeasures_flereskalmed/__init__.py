@@ -7,7 +7,14 @@ This distribution registers under the ``activemeasures`` entry-point group as
 ``flereskalmed``.
 """
 
-__all__ = ["PROGRAMME_NAME", "VISITATION_GROUPS"]
+import activemeasures as am
+
+__all__ = [
+    "PROGRAMME_NAME",
+    "VISITATION_GROUPS",
+    "register_programmes",
+    "register_visitation_groups",
+]
 
 #: The name the programme is registered under.
 PROGRAMME_NAME = "flereskalmed"
@@ -19,3 +26,54 @@ VISITATION_GROUPS: dict[int, str] = {
     3: "uncontactable",
     6: "postponed",
 }
+
+
+@am.hookimpl
+def register_programmes() -> list[am.Programme]:
+    """Declare 'Flere skal med': citizens visited into groups, no randomisation (003, L12-14);
+    fidelity concerns the intervention group 1 (003, L98-106; SPEC.md §6.4)."""
+    return [
+        am.Programme(
+            name=PROGRAMME_NAME,
+            label="Flere skal med",
+            label_da="Flere skal med",
+            design="visitation",
+            arms=("comparison",),
+            participants=am.Population(groups=("1",)),
+            citation="(003, L5-14, L75-118)",
+            description=(
+                "The JobFirst model scaled to 88 municipalities and about 26,000 long-term "
+                "cash-benefit recipients, visited into groups; evaluated descriptively."
+            ),
+        )
+    ]
+
+
+_GROUP_DETAILS = {
+    1: ("Intervention group", "Gruppe 1: Indsatsgruppen", True, "(003, L75-78, L100-118)"),
+    2: ("Rehabilitation", "Gruppe 2: Rehabilitering", False, "(003, L83-88)"),
+    3: ("Uncontactable", "Gruppe 3: (Ukontaktbar)", False, "(003, L90-94, L2121)"),
+    6: ("Postponed visitation", "Udskudt visitation", False, "(003, L3987, L4001)"),
+}
+
+
+@am.hookimpl
+def register_visitation_groups(programme: str) -> list[am.VisitationGroup]:
+    """The four visitation groups, in the preference order of the de-duplication rule
+    (group 1, 2, 3, then 6; 003, L3977-4001; SPEC.md §7)."""
+    if programme != PROGRAMME_NAME:
+        return []
+    return [
+        am.VisitationGroup(
+            code=code,
+            key=VISITATION_GROUPS[code],
+            label=label,
+            label_da=label_da,
+            intervention=intervention,
+            rank=rank,
+            citation=citation,
+        )
+        for rank, (code, (label, label_da, intervention, citation)) in enumerate(
+            _GROUP_DETAILS.items()
+        )
+    ]
