@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from activemeasures.fidelity.regression import (
+    ASSOCIATION_NOTE,
     COEFFICIENT_COLUMNS,
     Anova,
     MunicipalityRegression,
@@ -324,7 +325,8 @@ def test_the_published_numbers_print_exactly_as_stata_printed_them(name):
     result = MunicipalityRegression(
         y="besk", x=table["variable"].iloc[:-1], coefficients=table, anova=anova
     )
-    lines = str(result).splitlines()
+    *lines, note = str(result).splitlines()
+    assert note == ASSOCIATION_NOTE  # every regression says what it can and cannot tell
     assert lines[:-1] == PUBLISHED_TEXT[name].splitlines()
     assert lines[-1] == "-" * 78  # Stata closes the table with a rule
 
@@ -428,7 +430,8 @@ def test_anova_input_checks():
 def test_text_layout_is_stata_regress():
     frame = jobcentres(seed=18, k=2).rename(columns={"x1": "praktik_k", "x2": "a_very_long_name"})
     result = municipality_regression(frame, "besk", ["praktik_k", "a_very_long_name"])
-    lines = str(result).splitlines()
+    *lines, note = str(result).splitlines()
+    assert note == ASSOCIATION_NOTE
     assert len(lines) == 6 + 1 + 3 + 3 + 1
     assert all(len(line) == 78 for i, line in enumerate(lines) if i != 6)
     assert lines[6] == ""

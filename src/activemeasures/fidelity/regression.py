@@ -28,6 +28,7 @@ from scipy import stats
 from activemeasures.fidelity._stata_format import abbreviate, fixed, significant, stata_g
 
 __all__ = [
+    "ASSOCIATION_NOTE",
     "COEFFICIENT_COLUMNS",
     "Anova",
     "MunicipalityRegression",
@@ -36,6 +37,11 @@ __all__ = [
 
 #: Columns of :attr:`MunicipalityRegression.coefficients`, in order.
 COEFFICIENT_COLUMNS = ("variable", "coef", "std_error", "t", "p_value", "ci_lower", "ci_upper")
+
+#: Printed under every regression: what a municipality-level OLS can and cannot say.
+ASSOCIATION_NOTE = (
+    "Association across municipalities (one row each); describes, does not establish cause."
+)
 
 #: Name of the intercept row, as in Stata.
 CONSTANT = "_cons"
@@ -356,6 +362,7 @@ class MunicipalityRegression:
         if self.n_dropped:
             noun = "row" if self.n_dropped == 1 else "rows"
             lines.append(f"({self.n_dropped} {noun} with a missing value left out)")
+        lines.append(ASSOCIATION_NOTE)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -398,7 +405,7 @@ class MunicipalityRegression:
             f"{anova_rows}</table><table>{fit_rows}</table>"
             f"<table><tr><th>{html.escape(self.y)}</th><th>Coef.</th><th>Std. Err.</th>"
             f"<th>t</th><th>P&gt;|t|</th><th colspan='2'>[{self._level} Conf. Interval]</th>"
-            f"</tr>{coef_rows}</table></div>"
+            f"</tr>{coef_rows}</table><p><i>{html.escape(ASSOCIATION_NOTE)}</i></p></div>"
         )
 
     def plot(self, ax=None, *, labels: str | None = None):
@@ -586,6 +593,7 @@ def municipality_regression(
         fidelity |         .6   .2828427     2.12   0.124    -.3001317    1.500132
            _cons |        2.2   .9380832     2.35   0.101    -.7853993    5.185399
     ------------------------------------------------------------------------------
+    Association across municipalities (one row each); describes, does not establish cause.
     """
     import statsmodels.api as sm
 

@@ -162,15 +162,16 @@ def evaluate_fidelity(
     --------
     >>> import pandas as pd
     >>> from activemeasures import CoreElement, Dataset, Indicator, Programme, SubComponent
-    >>> from activemeasures.fidelity import evaluate_fidelity
-    >>> from activemeasures.fidelity._example import ColumnShare
+    >>> from activemeasures.fidelity import evaluate_fidelity, kinds
     >>> citizens = pd.DataFrame({
     ...     "citizen_id": [f"c{i}" for i in range(8)],
     ...     "municipality": ["Aarhus"] * 4 + ["Vejle"] * 4,
-    ...     "visitation_date": "2016-03-01", "arm": "treatment",
-    ...     "cv": [1, 1, 1, 1, 1, 1, 0, 0]})
-    >>> data = Dataset.from_frames(citizens, cutoff="2016-12-31")
-    >>> cv = Indicator(key="8.1", label="CV updated", kind=ColumnShare(column="cv"))
+    ...     "visitation_date": "2016-03-01", "arm": "treatment"})
+    >>> events = pd.DataFrame({"citizen_id": [f"c{i}" for i in range(6)],
+    ...                        "date": "2016-03-20", "event": "cv_update"})
+    >>> data = Dataset.from_frames(citizens, events=events, cutoff="2016-12-31")
+    >>> cv = Indicator(key="8.1", label="CV updated",
+    ...                kind=kinds.EventWithin(event="cv_update", days=35))
     >>> element = CoreElement(key="springboard", label="Springboard",
     ...     sub_components=[SubComponent(key="8.1", label="CV", indicators=[cv])])
     >>> programme = Programme(name="pilot", label="Pilot", core_elements=[element])
