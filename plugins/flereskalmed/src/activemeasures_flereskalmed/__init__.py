@@ -8,6 +8,7 @@ This distribution registers under the ``activemeasures`` entry-point group as
 """
 
 import activemeasures as am
+from activemeasures_flereskalmed.constants import PROGRAMME_NAME, VISITATION_GROUPS
 
 __all__ = [
     "PROGRAMME_NAME",
@@ -15,17 +16,6 @@ __all__ = [
     "register_programmes",
     "register_visitation_groups",
 ]
-
-#: The name the programme is registered under.
-PROGRAMME_NAME = "flereskalmed"
-
-#: Visitation groups by code (003, L75, L3987, L4001; SPEC.md §7.1, §11 A-31).
-VISITATION_GROUPS: dict[int, str] = {
-    1: "intervention",
-    2: "rehabilitation",
-    3: "uncontactable",
-    6: "postponed",
-}
 
 
 @am.hookimpl

@@ -8,7 +8,11 @@ This distribution registers under the ``activemeasures`` entry-point group as ``
 """
 
 import activemeasures as am
-from activemeasures import SpellRule, State
+from activemeasures_jobfirst.constants import (
+    CRITERION_13W,
+    CRITERION_13W_STATES,
+    PROGRAMME_NAME,
+)
 
 __all__ = [
     "CRITERION_13W",
@@ -16,17 +20,6 @@ __all__ = [
     "PROGRAMME_NAME",
     "register_programmes",
 ]
-
-#: The name the programme is registered under.
-PROGRAMME_NAME = "jobfirst"
-
-#: "13 weeks of continuous enterprise-directed activity": 13 counted weeks, gaps of up to four
-#: weeks tolerated but not counted (001, L319-326; 000, L518-524; SPEC.md §4.3, §11 A-2, A-3).
-CRITERION_13W = SpellRule(min_weeks=13, max_gap=4, count_gap_weeks=False)
-
-#: Weeks that count: internship, wage subsidy or any ordinary hours (001, L319-326). Sniffing
-#: internships are registered as internships and count (000, L480; SPEC.md §11 A-6).
-CRITERION_13W_STATES = State.INTERNSHIP | State.WAGE_SUBSIDY | State.ORDINARY_HOURS
 
 
 @am.hookimpl
