@@ -40,7 +40,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then run its doctests."""
-    session.install("-e", ".[docs]", *PLUGINS)
+    # The testing extra: the reference pages document activemeasures.testing (hypothesis).
+    session.install("-e", ".[docs,testing]", *PLUGINS)
     common = ("-W", "--keep-going", "-q")
     session.run("sphinx-build", *common, "-b", "html", "docs", "docs/_build/html")
     session.run("sphinx-build", *common, "-b", "doctest", "docs", "docs/_build/doctest")
