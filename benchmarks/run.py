@@ -31,7 +31,7 @@ REPO = BENCH_DIR.parent
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"
 QUICK_SCALE = 1 / 50
 REPEAT = 3
-MODULES = ("bench_spells", "bench_panel", "bench_effects")
+MODULES = ("bench_spells", "bench_panel", "bench_effects", "bench_fidelity")
 
 
 def _set_up_imports() -> None:
