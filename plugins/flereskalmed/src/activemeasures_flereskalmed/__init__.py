@@ -7,14 +7,21 @@ This distribution registers under the ``activemeasures`` entry-point group as
 ``flereskalmed``.
 """
 
+import pandas as pd
+
 import activemeasures as am
+from activemeasures_flereskalmed import criteria, elements, outcomes, visitation
 from activemeasures_flereskalmed.constants import PROGRAMME_NAME, VISITATION_GROUPS
 
 __all__ = [
     "PROGRAMME_NAME",
     "VISITATION_GROUPS",
+    "register_core_elements",
+    "register_outcomes",
     "register_programmes",
+    "register_success_criteria",
     "register_visitation_groups",
+    "resolve_visitations",
 ]
 
 
@@ -67,3 +74,27 @@ def register_visitation_groups(programme: str) -> list[am.VisitationGroup]:
             _GROUP_DETAILS.items()
         )
     ]
+
+
+@am.hookimpl
+def register_core_elements(programme: str) -> list[am.CoreElement]:
+    """The six core elements, measured by the staff survey (SPEC.md §6.4)."""
+    return elements.core_elements() if programme == PROGRAMME_NAME else []
+
+
+@am.hookimpl
+def register_outcomes(programme: str) -> list:
+    """The outcomes of the monthly figures (SPEC.md §4.7)."""
+    return outcomes.outcomes() if programme == PROGRAMME_NAME else []
+
+
+@am.hookimpl
+def register_success_criteria(programme: str) -> list[am.SuccessCriterion]:
+    """Visitation as planned and the 40 % funding criterion (SPEC.md §4.7, §11 A-32)."""
+    return criteria.success_criteria() if programme == PROGRAMME_NAME else []
+
+
+@am.hookimpl
+def resolve_visitations(programme: str, records: pd.DataFrame) -> am.ResolvedVisitations | None:
+    """One visitation group per citizen by the exact rule of SPEC.md §7.2 (003, L3971-4001)."""
+    return visitation.resolve(programme, records)

@@ -39,3 +39,26 @@ ROUNDS = ("baseline", "midterm", "final")
 
 #: Weekly ordinary-hours goal (SPEC.md §12).
 WEEKLY_ORDINARY_HOURS_GOAL = 30
+
+#: A municipality counts as answering "to a high" or "to a very high degree" when its mean
+#: staff answer is at least 4 on 1-5 (003, L1577-1583, L1796-1802; SPEC.md §11 A-26,
+#: interpretation).
+HIGH_ANSWER = 4
+
+#: Core elements KE1-KE6 of group 1 (003, L98-106, L978-1008; SPEC.md §6.4, §12).
+CORE_ELEMENTS: tuple[str, ...] = (
+    "own_job_goal",
+    "personal_job_broker",
+    "individual_match",
+    "clear_agreements",
+    "resource_focus",
+    "follow_up_progression",
+)
+
+#: The five answer bands of the share questions, scored 1..5 (003, L1481-1483, L1700-1702;
+#: SPEC.md §6.4, interpretation).
+SHARE_BANDS: tuple[str, ...] = ("0-20 %", "20-40 %", "40-60 %", "60-80 %", "80-100 %")
+
+#: The published fidelity-results regression across municipalities: y = 0.0514 x + 0.5811,
+#: R² = 0.0779, N = 71, p < 0.05 (003, L2582-2591; SPEC.md §5.4, §12).
+FIDELITY_RESULTS_REGRESSION = {"slope": 0.0514, "intercept": 0.5811, "r2": 0.0779, "n": 71}
