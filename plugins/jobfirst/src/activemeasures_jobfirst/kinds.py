@@ -5,16 +5,16 @@ Each follows :class:`activemeasures.fidelity.IndicatorKind` exactly (``tables``,
 :func:`activemeasures.fidelity.kinds._grouped.grouped_values`, so per-municipality and pooled
 national values are formed as for the built-in kinds (SPEC.md §6.1).
 
-=========================  ======================================================  =========
-kind                       measures                                                indicator
-=========================  ======================================================  =========
-:class:`StateDuring`       share of citizens in an enterprise course with a        6.1
-                           MENTOR week during it
-:class:`HoursDuringCourse` share of 13-week (same-workplace) completers with       7.1
-                           ordinary hours at that workplace during that course
-:class:`EventAfterCourse`  share of 13-week completers with a plan / CV update      8.1, 8.2
-                           within 35 days after the end of the first course
-=========================  ======================================================  =========
+============================  =====================================================  =========
+kind                          measures                                               indicator
+============================  =====================================================  =========
+:class:`StateDuring`          share of citizens in an enterprise course with a       6.1
+                              MENTOR week during it
+:class:`HoursDuringCourse`    share of 13-week (same-workplace) completers with      7.1
+                              ordinary hours at that workplace during that course
+:class:`EventAfterCourse`     share of 13-week completers with a plan / CV update    8.1, 8.2
+                              within 35 days after the end of the first course
+============================  =====================================================  =========
 
 "The first 13-week course" of a citizen (:func:`first_courses`) is the first spell that meets
 the 13-week criterion (SPEC.md §4.3; 001, L319-326), at one workplace when
