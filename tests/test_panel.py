@@ -645,3 +645,29 @@ def test_panel_fits_in_eight_bytes_per_citizen_week(horizon):
     panel = Panel.from_frames(citizens, activities, cutoff="2018-12-31", horizon=horizon)
     assert panel.quality.excluded() < len(activities) // 2  # most records are in the panel
     assert panel.nbytes / (n * horizon) <= 8
+
+
+def test_hours_too_small_for_the_hours_matrix_count_nowhere():
+    """An amount that rounds to 0 in float32 sets no ORDINARY_HOURS week, pooled or at its
+    workplace (found by the JobFirst plugin's property tests)."""
+    citizens = pd.DataFrame(
+        {
+            "citizen_id": ["a"],
+            "municipality": ["X"],
+            "visitation_date": ["2016-03-01"],
+            "arm": ["treatment"],
+        }
+    )
+    hours = pd.DataFrame(
+        {
+            "citizen_id": ["a"],
+            "period_start": ["2016-03-01"],
+            "period_end": ["2016-06-30"],
+            "hours": [1e-118],
+            "workplace_id": ["w1"],
+        }
+    )
+    panel = Panel.from_frames(citizens, hours=hours, cutoff="2016-12-31", horizon=20)
+    assert not panel.active(State.ORDINARY_HOURS).any()
+    rule = SpellRule(min_weeks=1, max_gap=0)
+    assert panel.first_met_week(rule, states=State.ORDINARY_HOURS, same_workplace=True)[0] == 0

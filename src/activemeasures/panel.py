@@ -463,7 +463,9 @@ class _Builder:
         )
         cell = row[record] * self.horizon + week
         np.add.at(self.hours, cell, (per_day[record] * days).astype(_HOURS_DTYPE))
-        positive = per_day > 0
+        # Positive as the hours matrix stores it (float32): an amount that rounds to zero there
+        # sets no ORDINARY_HOURS week, so it must not count at its workplace either.
+        positive = per_day.astype(_HOURS_DTYPE) > 0
         state = np.full(len(row), _STATE_DTYPE(State.ORDINARY_HOURS))
         self._remember_workplaces(
             hours,
