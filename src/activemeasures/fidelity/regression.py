@@ -23,7 +23,6 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from activemeasures.fidelity._stata_format import abbreviate, fixed, significant, stata_g
 
@@ -195,6 +194,8 @@ class Anova:
         if math.isnan(f_statistic):
             f_p_value = math.nan
         else:
+            from scipy import stats  # imported on use: importing activemeasures stays light
+
             f_p_value = float(stats.f.sf(f_statistic, df_model, df_resid))
         return cls(
             n_obs=n_obs,
