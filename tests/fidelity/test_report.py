@@ -773,3 +773,45 @@ def test_a_programme_without_indicators_gives_an_empty_report():
         assert len(report.plot().patches) == 0
     finally:
         plt.close("all")
+
+
+def test_shares_print_in_percent_contrasts_in_points_and_scores_as_numbers():
+    from activemeasures.fidelity import kinds
+
+    citizens = pd.DataFrame(
+        {
+            "citizen_id": [f"c{i}" for i in range(8)],
+            "municipality": ["Aarhus"] * 8,
+            "visitation_date": "2016-03-01",
+            "arm": ["treatment"] * 4 + ["control"] * 4,
+        }
+    )
+    # Treatment 3 of 4 within 35 days, control 1 of 4: 75 %, D − K = +50 pp.
+    events = pd.DataFrame(
+        {"citizen_id": ["c0", "c1", "c2", "c4"], "date": "2016-03-10", "event": "conversation"}
+    )
+    survey = pd.DataFrame(
+        {
+            "respondent_id": [1, 2],
+            "municipality": "Aarhus",
+            "respondent": "staff",
+            "round": "final",
+            "item": "q1",
+            "value": [3, 4],
+        }
+    )
+    data = Dataset.from_frames(citizens, events=events, survey=survey, cutoff="2016-12-31")
+    within = kinds.EventWithin(event="conversation", days=35)
+    indicators = [
+        Indicator(key="a", label="share", kind=within),
+        Indicator(key="b", label="contrast", kind=kinds.Contrast(of=within), rated=False),
+        Indicator(key="c", label="ratio", kind=kinds.Contrast(of=within, ratio=True), rated=False),
+        Indicator(key="d", label="mean", kind=kinds.SurveyMean(item="q1"), rated=False),
+    ]
+    element = CoreElement(
+        key="e", label="E", sub_components=[SubComponent(key="s", label="S", indicators=indicators)]
+    )
+    report = evaluate_fidelity(data, Programme(name="p", label="P", core_elements=[element]))
+    assert dict(report.scales) == {"a": "share", "b": "difference", "c": "score", "d": "score"}
+    text = str(report)
+    assert "75.0 %" in text and "+50.0 pp" in text and "3.00" in text and "3.50" in text

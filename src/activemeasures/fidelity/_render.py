@@ -17,31 +17,45 @@ if TYPE_CHECKING:
     from activemeasures.fidelity.report import FidelityReport
 
 
-def is_share(indicator: Indicator, values: np.ndarray) -> bool:
-    """Whether values are shares (shown in %) rather than scores (shown as numbers).
+#: How a kind's values read: a share (shown in %), a difference of shares (percentage
+#: points), or a score/ratio (a plain number). A kind says so with a ``scale`` attribute.
+SCALES = ("share", "difference", "score")
 
-    A kind may say so with a ``scale`` attribute (``"share"`` or ``"score"``); otherwise
-    every finite value within [-1, 1] means a share (or a difference of shares).
+
+def value_scale(indicator: Indicator, values: np.ndarray) -> str:
+    """How the indicator's values read: ``"share"``, ``"difference"`` or ``"score"``.
+
+    A kind may say so with a ``scale`` attribute (one of :data:`SCALES`); otherwise every
+    finite value within [0, 1] means a share, and anything else a score.
     """
     scale = getattr(indicator.kind, "scale", None)
     if scale is not None:
-        return str(scale) == "share"
+        return str(scale) if str(scale) in SCALES else "score"
     finite = values[np.isfinite(values)]
-    return bool(np.all(np.abs(finite) <= 1))
+    return "share" if bool(np.all((finite >= 0) & (finite <= 1))) else "score"
 
 
-def format_value(value: float, share: bool) -> str:
-    """A value for the text summary: ``"88.0 %"`` or ``"3.80"``; ``"–"`` when missing."""
+def format_value(value: float, scale: str) -> str:
+    """A value for the text summary: ``"88.0 %"``, ``"+5.2 pp"`` or ``"3.80"``; ``"–"``
+    when missing."""
     if not np.isfinite(value):
         return "–"
-    return f"{100 * value:.1f} %" if share else f"{value:.2f}"
+    if scale == "share":
+        return f"{100 * value:.1f} %"
+    if scale == "difference":
+        return f"{100 * value:+.1f} pp"
+    return f"{value:.2f}"
 
 
-def cell_text(value: float, share: bool) -> str:
-    """A value for a heat-map cell: ``"88 %"`` or ``"3.8"``; empty when missing."""
+def cell_text(value: float, scale: str) -> str:
+    """A value for a heat-map cell: ``"88 %"``, ``"+5 pp"`` or ``"3.8"``; empty when missing."""
     if not np.isfinite(value):
         return ""
-    return f"{100 * value:.0f} %" if share else f"{value:.1f}"
+    if scale == "share":
+        return f"{100 * value:.0f} %"
+    if scale == "difference":
+        return f"{100 * value:+.0f} pp"
+    return f"{value:.1f}"
 
 
 def format_count(value: float) -> str:
@@ -57,8 +71,8 @@ def header(report: FidelityReport) -> str:
     return f"Fidelity of {report.programme}{round_text}; population: {report.population}"
 
 
-def _share(report: FidelityReport, key: str) -> bool:
-    return report.scales.get(key, "share") == "share"
+def _scale(report: FidelityReport, key: str) -> str:
+    return report.scales.get(key, "share")
 
 
 def sections(report: FidelityReport) -> list[tuple[str, pd.DataFrame]]:
@@ -69,7 +83,7 @@ def sections(report: FidelityReport) -> list[tuple[str, pd.DataFrame]]:
             "indicator": national["indicator"].to_numpy(),
             "label": national["label"].to_numpy(),
             "value": [
-                format_value(v, _share(report, k))
+                format_value(v, _scale(report, k))
                 for k, v in zip(national["indicator"], national["value"], strict=True)
             ],
             "n": [format_count(v) for v in national["denominator"]],
@@ -95,6 +109,6 @@ def cell_texts(report: FidelityReport) -> pd.DataFrame:
     """Municipality × indicator labels for the heat map (shares in %)."""
     values = report.wide("value")
     return pd.DataFrame(
-        {key: [cell_text(v, _share(report, key)) for v in values[key]] for key in values.columns},
+        {key: [cell_text(v, _scale(report, key)) for v in values[key]] for key in values.columns},
         index=values.index,
     )

@@ -116,7 +116,9 @@ class IndicatorKind(Protocol):
     A plugin may define its own kind: any frozen object with these members. A kind may also
     have a ``codes`` attribute, a mapping from table name to the codes it reads (event codes,
     survey items, activity names), e.g. ``{"events": ("conversation",)}``; the simulated data
-    of :mod:`activemeasures.testing` then contain those codes.
+    of :mod:`activemeasures.testing` then contain those codes. A ``scale`` attribute says
+    how its values read in reports: ``"share"`` (shown in %), ``"difference"`` (a difference
+    of shares, in percentage points) or ``"score"`` (a plain number).
     """
 
     #: Names of the dataset tables the kind reads (e.g. ``("citizens", "events")``).

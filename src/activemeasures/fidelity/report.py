@@ -23,7 +23,7 @@ import pandas as pd
 
 from activemeasures.errors import ActiveMeasuresError
 from activemeasures.fidelity._contract import checked_table
-from activemeasures.fidelity._render import cell_texts, header, is_share, sections
+from activemeasures.fidelity._render import cell_texts, header, sections, value_scale
 from activemeasures.fidelity.lights import TrafficLight
 from activemeasures.fidelity.model import NATIONAL, Indicator, Population
 
@@ -256,7 +256,7 @@ def evaluate_fidelity(
         ratings=pd.DataFrame(rating_rows, columns=list(RATING_COLUMNS)),
         definitions={indicator.key: indicator.kind.describe() for _, _, indicator in indicators},
         scales={
-            indicator.key: "share" if is_share(indicator, values[indicator.key]) else "score"
+            indicator.key: value_scale(indicator, values[indicator.key])
             for _, _, indicator in indicators
         },
     )
@@ -298,8 +298,9 @@ class FidelityReport:
     definitions : mapping of str to str
         Indicator key → the kind's one-sentence definition.
     scales : mapping of str to str
-        Indicator key → ``"share"`` (shown in %) or ``"score"`` (shown as a number). A kind
-        may declare it with a ``scale`` attribute; otherwise values within [-1, 1] are shares.
+        Indicator key → ``"share"`` (shown in %), ``"difference"`` (a difference of shares,
+        shown in percentage points) or ``"score"`` (shown as a number). A kind declares it with
+        a ``scale`` attribute; otherwise values within [0, 1] are shares.
 
     Notes
     -----

@@ -17,7 +17,7 @@ first (003, L1022-1026, L1463-1465; SPEC.md §6.4).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import numpy as np
@@ -141,6 +141,8 @@ class ElementScore:
 
     #: Tables the kind reads.
     tables = ("survey",)
+    #: Values are a score or mean (shown as a number).
+    scale: ClassVar[str] = "score"
     #: Values are scores on 1-5, not shares.
     scale = "score"
 
@@ -267,6 +269,8 @@ class ShareHigh:
 
     #: Tables the kind reads.
     tables = ("survey",)
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
     #: Values are shares of municipalities.
     scale = "share"
 

@@ -16,7 +16,7 @@ kind                       measures
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -120,6 +120,8 @@ class VisitationShare:
 
     #: Tables the kind reads.
     tables = ("citizens", "visitations")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -246,6 +248,8 @@ class WindowShare:
 
     #: Tables the kind reads; only ``citizens`` is required.
     tables = ("citizens", "activities", "hours")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     def __attrs_post_init__(self) -> None:
         if self.months < 1:
@@ -403,6 +407,8 @@ class EverShare:
 
     #: Tables the kind reads; only ``citizens`` is required.
     tables = ("citizens", "activities", "hours")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:

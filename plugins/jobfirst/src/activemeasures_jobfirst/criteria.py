@@ -9,7 +9,7 @@ enterprise-directed activity** (001, L319-326; 000, L518-528), in two variants.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import numpy as np
@@ -100,6 +100,8 @@ class MeanHoursInWindow:
 
     #: Tables the kind reads.
     tables = ("citizens", "hours")
+    #: Values are a score or mean (shown as a number).
+    scale: ClassVar[str] = "score"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -219,6 +221,8 @@ class ProgressionShare:
 
     #: Tables the kind reads.
     tables = ("citizens",)
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def configured(self) -> bool:

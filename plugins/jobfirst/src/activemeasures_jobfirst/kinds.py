@@ -26,7 +26,7 @@ the spell's first active week to the week the 13th counted week is reached ("aft
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -315,6 +315,8 @@ class StateDuring:
 
     #: Tables the kind reads; only ``citizens`` is required.
     tables = ("citizens", "activities")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -427,6 +429,8 @@ class HoursDuringCourse:
 
     #: Tables the kind reads; only ``citizens`` is required.
     tables = ("citizens", "activities", "hours")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     def __attrs_post_init__(self) -> None:
         if self.hours_at == "course_workplace" and not self.same_workplace:
@@ -580,6 +584,8 @@ class EventAfterCourse:
 
     #: Tables the kind reads.
     tables = ("citizens", "activities", "hours", "events")
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -100,6 +100,9 @@ class Passivity:
 
     #: Tables the kind reads.
     tables = ("citizens", "activities")
+
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:

@@ -99,6 +99,13 @@ class Contrast:
         """The codes ``of`` reads, by table."""
         return dict(getattr(self.of, "codes", {}) or {})
 
+    @property
+    def scale(self) -> str:
+        """``"difference"`` (percentage points) for D − K of a share, else ``"score"``."""
+        if self.ratio:
+            return "score"
+        return "difference" if getattr(self.of, "scale", "share") == "share" else "score"
+
     def describe(self) -> str:
         """The definition in one sentence."""
         how = (

@@ -8,7 +8,7 @@ so an event on the draw date is day 0 and one a week later is day 7.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -103,6 +103,9 @@ class EventWithin:
 
     #: Tables the kind reads.
     tables = ("citizens", "events")
+
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -262,6 +265,9 @@ class Cadence:
 
     #: Tables the kind reads.
     tables = ("citizens", "events")
+
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     @min_enrolled_days.validator
     def _check_min_enrolled(self, attribute: attrs.Attribute, value: float | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import numpy as np
@@ -114,6 +114,9 @@ class SpellShare:
 
     #: Tables the kind reads; only ``citizens`` is required.
     tables = ("citizens", "activities", "hours")
+
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
 
     def __attrs_post_init__(self) -> None:
         if self.by_week is not None and self.by_week > self.horizon:

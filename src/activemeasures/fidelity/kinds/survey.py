@@ -10,7 +10,7 @@ requested round), and every such respondent's answers count.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -146,6 +146,9 @@ class SurveyShare:
     #: Tables the kind reads.
     tables = ("survey",)
 
+    #: Values are shares (shown in %).
+    scale: ClassVar[str] = "share"
+
     @answers.validator
     def _check_answers(self, attribute: attrs.Attribute, value: tuple[float, ...]) -> None:
         if not value:
@@ -258,6 +261,9 @@ class SurveyMean:
 
     #: Tables the kind reads.
     tables = ("survey",)
+
+    #: Values are scores (shown as numbers).
+    scale: ClassVar[str] = "score"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
