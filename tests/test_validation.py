@@ -489,7 +489,8 @@ def test_no_citizen_id_ever_appears_in_an_error(ids, strangers, bad, data):
         activity_frame.index = [i // 2 for i in range(m)]
         citizen_frame.index = pd.Index([str(i) for i in ids])  # identifiers as the index
     if bad == {"duplicated_index"}:  # legal on its own: rows are counted by position
-        validate_tables(citizen_frame, activity_frame, hours_frame)
+        # (generated integer ids may look like CPR numbers: that rule is tested below)
+        validate_tables(citizen_frame, activity_frame, hours_frame, allow_cpr=True)
         return
 
     with pytest.raises(ValidationError) as info:
@@ -500,3 +501,74 @@ def test_no_citizen_id_ever_appears_in_an_error(ids, strangers, bad, data):
     for identifier in [*ids, *strangers]:
         for text in texts:
             assert str(identifier) not in text
+
+
+# ---------------------------------------------------------------------- CPR numbers (§10)
+
+CPR = "looks like a Danish CPR number (pass allow_cpr=True to accept)"
+
+
+def _cpr_tables():
+    # Two of three citizen_ids look like CPR numbers (one written with a hyphen, one read as
+    # a number would be the same), one respondent_id too.
+    cpr_ids = ["0101901234", "311299-0001", "c3"]
+    people = citizens().assign(citizen_id=cpr_ids)
+    events = pd.DataFrame(
+        {"citizen_id": cpr_ids[:1], "date": ["2016-04-01"], "event": ["conversation"]}
+    )
+    survey = pd.DataFrame(
+        {
+            "respondent_id": ["1503801111", "R2"],
+            "municipality": ["M1", "M1"],
+            "respondent": ["staff", "staff"],
+            "round": ["final", "final"],
+            "item": ["q1", "q1"],
+            "value": [3.0, 4.0],
+        }
+    )
+    return cpr_ids, people, events, survey
+
+
+def test_cpr_like_identifiers_are_refused_and_never_shown():
+    cpr_ids, people, events, survey = _cpr_tables()
+    with pytest.raises(ValidationError) as info:
+        validate_tables(people, events=events, survey=survey)
+    failures = info.value.failures
+    assert failures[["table", "column", "rule", "n_rows"]].values.tolist() == [
+        ["citizens", "citizen_id", CPR, 2],
+        ["events", "citizen_id", CPR, 1],
+        ["survey", "respondent_id", CPR, 1],
+    ]
+    assert (failures["examples"] == "").all()
+    texts = [str(info.value), repr(info.value), failures.to_string(), str(info.value.args)]
+    for value in [*cpr_ids[:2], "1503801111", "0101901234"[:6], "311299"]:
+        for text in texts:
+            assert value not in text
+
+
+def test_cpr_like_identifiers_are_accepted_when_allowed():
+    _, people, events, survey = _cpr_tables()
+    tables = validate_tables(people, events=events, survey=survey, allow_cpr=True)
+    assert tables["citizens"]["citizen_id"].tolist() == people["citizen_id"].tolist()
+
+
+def test_cpr_refusal_is_reported_with_the_other_problems():
+    people = citizens().assign(citizen_id=[101901234, 2, 3])  # a CPR read as a number
+    people.loc[1, "visitation_date"] = None
+    with pytest.raises(ValidationError) as info:
+        validate_tables(people)
+    rules = set(info.value.failures["rule"])
+    assert rules == {CPR, NOT_MISSING}
+
+
+def test_dataset_and_panel_pass_allow_cpr_through():
+    from activemeasures import Dataset
+
+    _, people, events, _ = _cpr_tables()
+    with pytest.raises(ValidationError, match="CPR"):
+        Dataset.from_frames(people, events=events, cutoff="2016-12-31")
+    data = Dataset.from_frames(people, events=events, cutoff="2016-12-31", allow_cpr=True)
+    assert data.n_citizens == 3
+    with pytest.raises(ValidationError, match="CPR"):
+        Panel.from_frames(people, cutoff="2016-12-31", horizon=4)
+    assert Panel.from_frames(people, cutoff="2016-12-31", horizon=4, allow_cpr=True).n_citizens == 3

@@ -14,6 +14,7 @@ from activemeasures.errors import (
     UnknownProgrammeError,
     ValidationError,
 )
+from activemeasures.evaluation import Evaluation, evaluate
 from activemeasures.fidelity import (
     CoreElement,
     DataSource,
@@ -25,6 +26,7 @@ from activemeasures.fidelity import (
     Thresholds,
     TrafficLight,
 )
+from activemeasures.identifiers import pseudonymise
 from activemeasures.panel import Panel
 from activemeasures.programme import (
     Programme,
@@ -53,6 +55,7 @@ __all__ = [
     "DataQualityReport",
     "DataSource",
     "Dataset",
+    "Evaluation",
     "Indicator",
     "Level",
     "MissingTableError",
@@ -73,6 +76,8 @@ __all__ = [
     "ValidationError",
     "VisitationGroup",
     "__version__",
+    "evaluate",
     "hookimpl",
+    "pseudonymise",
     "validate_tables",
 ]

@@ -66,6 +66,7 @@ class Dataset:
         survey: pd.DataFrame | None = None,
         visitations: pd.DataFrame | None = None,
         cutoff: object,
+        allow_cpr: bool = False,
     ) -> Dataset:
         """Validate the tables together and bundle them.
 
@@ -77,6 +78,9 @@ class Dataset:
             The other tables of DESIGN.md §4.1.
         cutoff : date-like
             Last day covered by the register data; later weeks are censored.
+        allow_cpr : bool, default False
+            Accept identifiers that look like Danish CPR numbers (see
+            :func:`~activemeasures.validate_tables`).
 
         Returns
         -------
@@ -104,7 +108,13 @@ class Dataset:
         """
         cutoff = as_cutoff(cutoff)
         tables = validate_tables(
-            citizens, activities, hours, events=events, survey=survey, visitations=visitations
+            citizens,
+            activities,
+            hours,
+            events=events,
+            survey=survey,
+            visitations=visitations,
+            allow_cpr=allow_cpr,
         )
         read = [
             QualityEntry(table=name, rule="records read", action="read", n_records=len(frame))

@@ -136,6 +136,7 @@ class Panel:
         *,
         cutoff: object,
         horizon: int,
+        allow_cpr: bool = False,
     ) -> Panel:
         """Build the panel from the citizens, activities and hours tables.
 
@@ -154,6 +155,9 @@ class Panel:
         horizon : int
             Number of weeks since visitation to build (e.g. 44 at mid-term, 78 in the final
             JobFirst evaluation; SPEC.md §3.3).
+        allow_cpr : bool, default False
+            Accept identifiers that look like Danish CPR numbers (see
+            :func:`~activemeasures.validate_tables`).
 
         Returns
         -------
@@ -198,7 +202,8 @@ class Panel:
         array([7., 7., 7., 0.], dtype=float32)
         """
         horizon, cutoff = as_horizon(horizon), as_cutoff(cutoff)
-        return cls._from_validated(validate_tables(citizens, activities, hours), cutoff, horizon)
+        tables = validate_tables(citizens, activities, hours, allow_cpr=allow_cpr)
+        return cls._from_validated(tables, cutoff, horizon)
 
     @classmethod
     def _from_validated(

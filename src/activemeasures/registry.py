@@ -199,7 +199,10 @@ class Registry:
             if name == BUILTIN:
                 rows.append((name, "activemeasures", __version__))
                 continue
-            dist, version = by_plugin.get(id(plugin), _module_distribution(plugin))
+            # Only look a plugin up among installed packages when no entry point gave it (the
+            # lookup scans every installed distribution).
+            known = by_plugin.get(id(plugin))
+            dist, version = known if known is not None else _module_distribution(plugin)
             rows.append((name, dist, version))
         return pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS))
 

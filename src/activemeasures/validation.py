@@ -10,6 +10,9 @@ Validation runs in three steps, all problems collected before anything is raised
    cases are summarised as the library's :class:`~activemeasures.errors.ValidationError`
    table (table, column, rule, number of rows, examples), with every identifier value removed.
 3. **Across tables.** Records must belong to a citizen of the citizens table.
+4. **Personal identifiers.** Identifier columns (:data:`activemeasures.schemas.IDENTIFIER_COLUMNS`)
+   whose values look like Danish CPR numbers are refused unless the caller passes
+   ``allow_cpr=True`` (:func:`activemeasures.identifiers.looks_like_cpr`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pandera.pandas as pa
 
 from activemeasures import schemas
 from activemeasures.errors import FAILURE_COLUMNS, ValidationError
+from activemeasures.identifiers import CPR_RULE, looks_like_cpr
 
 __all__ = ["validate_tables"]
 
@@ -181,6 +185,24 @@ def _unknown_citizens(table: str, frame: object, citizens: object) -> list[dict]
     return [_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
 
 
+# ---------------------------------------------------------------------------------- step 4
+
+
+def _cpr_identifiers(table: str, frame: object) -> list[dict]:
+    """Identifier columns with values that look like CPR numbers (counted, never shown)."""
+    if not isinstance(frame, pd.DataFrame):
+        return []
+    rows = []
+    for column in sorted(schemas.IDENTIFIER_COLUMNS & set(frame.columns)):
+        values = frame[column]
+        if isinstance(values, pd.DataFrame):  # duplicated column names: checked by pandera
+            continue
+        n = int(looks_like_cpr(values).sum())
+        if n:
+            rows.append(_row(table, column, CPR_RULE, n))
+    return rows
+
+
 def validate_tables(
     citizens: pd.DataFrame,
     activities: pd.DataFrame | None = None,
@@ -189,12 +211,14 @@ def validate_tables(
     events: pd.DataFrame | None = None,
     survey: pd.DataFrame | None = None,
     visitations: pd.DataFrame | None = None,
+    allow_cpr: bool = False,
 ) -> Mapping[str, pd.DataFrame | None]:
     """Validate the input tables; return them with converted types.
 
     Every table is checked completely against its schema in :mod:`activemeasures.schemas`,
-    then records are checked to belong to a citizen of the citizens table. All problems are
-    collected before anything is raised.
+    then records are checked to belong to a citizen of the citizens table, and identifier
+    columns are checked not to hold CPR numbers. All problems are collected before anything is
+    raised.
 
     Parameters
     ----------
@@ -203,6 +227,10 @@ def validate_tables(
     activities, hours, events, survey, visitations : pandas.DataFrame, optional
         The other tables of DESIGN.md §4.1 (schemas in :mod:`activemeasures.schemas`);
         ``None`` when not available.
+    allow_cpr : bool, default False
+        Accept identifier columns (``citizen_id``, ``respondent_id``) whose values look like
+        Danish CPR numbers. By default any such value is refused (rule "looks like a Danish
+        CPR number"): pseudonymise them first (:func:`activemeasures.pseudonymise`).
 
     Returns
     -------
@@ -251,6 +279,9 @@ def validate_tables(
         problems.append(_row("citizens", "arm", "column arm or group present", len(citizens)))
     for table in _CITIZEN_RECORD_TABLES:
         problems += _unknown_citizens(table, given[table], citizens)
+    if not allow_cpr:
+        for table, frame in given.items():
+            problems += _cpr_identifiers(table, frame)
     if problems:
         raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))
     return validated
