@@ -272,7 +272,7 @@ class Registry:
             collect("register_success_criteria", SuccessCriterion), "key", "criterion"
         )
         outcomes = _unique(collect("register_outcomes", Outcome), "name", "outcome")
-        return _evolve(
+        return attrs.evolve(
             programme,
             core_elements=elements,
             visitation_groups=groups,
@@ -353,10 +353,6 @@ def _module_distribution(plugin: object) -> tuple[str, str]:
 def _describe(item: object) -> str:
     key = getattr(item, "key", None) or getattr(item, "name", None)
     return f"{type(item).__name__} {key!r}" if isinstance(key, str) else type(item).__name__
-
-
-def _evolve(obj: Any, **changes: Any) -> Any:
-    return attrs.evolve(obj, **changes)
 
 
 def _unique(found: list[tuple[str, Any]], attribute: str, what: str) -> tuple:
@@ -445,8 +441,8 @@ def _assemble_elements(
     resolved = []
     for _, element in elements:
         merged = tuple(
-            _evolve(sub, indicators=sub.indicators + tuple(extra.get(sub.key, ())))
+            attrs.evolve(sub, indicators=sub.indicators + tuple(extra.get(sub.key, ())))
             for sub in subs.get(element.key, [])
         )
-        resolved.append(_evolve(element, sub_components=merged))
+        resolved.append(attrs.evolve(element, sub_components=merged))
     return tuple(resolved)
