@@ -456,3 +456,41 @@ def test_protected_table_is_frozen():
     assert isinstance(out, ProtectedTable)
     with pytest.raises(AttributeError):
         out.n_primary = 3
+
+
+def test_further_count_columns_are_protected_on_their_own_without_values():
+    frame = pd.DataFrame(
+        {"week": [1, 2, 3], "n_at_risk": [40, 30, 3], "n_events": [2, 0, 1], "share": [0.05, 0, 0]}
+    )
+    protected = protect(
+        frame, count="n_at_risk", values=["share"], counts=["n_events"], by=["week"], margins=False
+    )
+    hidden = protected.suppressed
+    # n_events 2 and 1 are counts of 1-4 persons: hidden; the share rests on n_at_risk only.
+    assert hidden["n_events"].tolist() == [True, False, True]
+    assert hidden["n_at_risk"].tolist() == [False, False, True]
+    assert hidden["share"].tolist() == [False, False, True]
+    assert protected.n_primary == 3
+
+
+def test_a_count_column_cannot_be_given_twice():
+    frame = pd.DataFrame({"k": [1], "n": [10]})
+    with pytest.raises(ValueError, match="given twice"):
+        protect(frame, count="n", counts=["n"], by=["k"])
+
+
+def test_a_value_resting_on_two_counts_is_hidden_when_either_is():
+    frame = pd.DataFrame(
+        {
+            "week": [1, 2, 3, 4],
+            "n_t": [40, 3, 40, 0],
+            "n_c": [40, 40, 2, 40],
+            "diff": [0.1, 0.2, 0.3, 0.4],
+        }
+    )
+    protected = protect(frame, count={"diff": ["n_t", "n_c"]}, by=["week"], margins=False)
+    assert protected.suppressed["diff"].tolist() == [False, True, True, False]
+    # A difference with an empty arm is "no data", not suppressed and not a number.
+    assert protected.frame["diff"].isna().tolist() == [False, True, True, True]
+    with pytest.raises(ValueError, match="rests on no count"):
+        protect(frame, count={"diff": []}, by=["week"])

@@ -20,7 +20,7 @@ SPEC_FUNCTIONS = sorted(
 
 def test_hook_names_lists_every_hookspec_and_nothing_else():
     assert sorted(hookspecs.HOOK_NAMES) == SPEC_FUNCTIONS
-    assert len(SPEC_FUNCTIONS) == 8
+    assert len(SPEC_FUNCTIONS) == 9
 
 
 @pytest.mark.parametrize("hook", SPEC_FUNCTIONS)

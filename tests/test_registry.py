@@ -319,6 +319,46 @@ def test_register_outcomes_must_return_outcomes():
         registry.programme("pilot")
 
 
+def monthly_table(dataset):
+    return pd.DataFrame({"month": [1, 2], "n": [10, 12], "share": [0.1, 0.25]})
+
+
+def test_register_report_tables_adds_tables_to_the_programme():
+    table = am.ReportTable(
+        key="monthly",
+        title="Share by month",
+        compute=monthly_table,
+        count="n",
+        values=["share"],
+        by=["month"],
+        figure=am.ReportFigure(x="month", y="share"),
+    )
+    registry = Registry()
+    registry.register(pilot_plugin())
+    registry.register(plugin("r", register_report_tables=lambda programme: [table]))
+    programme = registry.programme("pilot")
+    assert programme.report_tables == (table,)
+    assert "r" in programme.plugins
+
+
+def test_register_report_tables_with_a_repeated_key_is_refused():
+    table = am.ReportTable(key="monthly", title="T", compute=monthly_table, count="n")
+    registry = Registry()
+    registry.register(pilot_plugin())
+    registry.register(plugin("r1", register_report_tables=lambda programme: [table]))
+    registry.register(plugin("r2", register_report_tables=lambda programme: [table]))
+    with pytest.raises(PluginError, match=r"'r2'.*'monthly'.*'r1'"):
+        registry.programme("pilot")
+
+
+def test_register_report_tables_must_return_report_tables():
+    registry = Registry()
+    registry.register(pilot_plugin())
+    registry.register(plugin("r", register_report_tables=lambda programme: ["monthly"]))
+    with pytest.raises(PluginError, match=r"'r'.*returned str.*ReportTable"):
+        registry.programme("pilot")
+
+
 def visitation_records():
     return pd.DataFrame(
         {

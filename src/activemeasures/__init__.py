@@ -30,6 +30,8 @@ from activemeasures.identifiers import pseudonymise
 from activemeasures.panel import Panel
 from activemeasures.programme import (
     Programme,
+    ReportFigure,
+    ReportTable,
     ResolvedVisitations,
     SuccessCriterion,
     VisitationGroup,
@@ -65,6 +67,8 @@ __all__ = [
     "Programme",
     "RatingRule",
     "Registry",
+    "ReportFigure",
+    "ReportTable",
     "ResolvedVisitations",
     "SpellRule",
     "State",

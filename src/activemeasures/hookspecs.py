@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from activemeasures.outcomes import Outcome
     from activemeasures.programme import (
         Programme,
+        ReportTable,
         ResolvedVisitations,
         SuccessCriterion,
         VisitationGroup,
@@ -47,6 +48,7 @@ __all__ = [
     "register_indicators",
     "register_outcomes",
     "register_programmes",
+    "register_report_tables",
     "register_sub_components",
     "register_success_criteria",
     "register_visitation_groups",
@@ -193,6 +195,28 @@ def register_outcomes(programme: str) -> list[Outcome]:
     """
 
 
+@hookspec
+def register_report_tables(programme: str) -> list[ReportTable]:
+    """Contribute extra tables (and their figures) to the evaluation report of *programme*.
+
+    Called once per plugin when :meth:`~activemeasures.Registry.programme` resolves
+    *programme*. :func:`~activemeasures.evaluate` computes each table
+    (``table.compute(dataset)``) into ``Evaluation.extra_tables``; the report protects it
+    with the disclosure roles the table declares and draws its figure, if any. 'Flere skal
+    med' uses it for its monthly outcome figures (months since visitation).
+
+    Parameters
+    ----------
+    programme : str
+        Name of the programme being resolved.
+
+    Returns
+    -------
+    list of ReportTable
+        Keys must be unique within the programme.
+    """
+
+
 @hookspec(firstresult=True)
 def resolve_visitations(programme: str, records: pd.DataFrame) -> ResolvedVisitations | None:
     """Reduce several visitation records per citizen to one (``firstresult``).
@@ -227,5 +251,6 @@ HOOK_NAMES: tuple[str, ...] = (
     "register_visitation_groups",
     "register_success_criteria",
     "register_outcomes",
+    "register_report_tables",
     "resolve_visitations",
 )

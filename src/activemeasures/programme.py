@@ -27,6 +27,8 @@ __all__ = [
     "DESIGNS",
     "VISITATION_COLUMNS",
     "Programme",
+    "ReportFigure",
+    "ReportTable",
     "ResolvedVisitations",
     "SuccessCriterion",
     "VisitationGroup",
@@ -124,6 +126,11 @@ class SuccessCriterion:
     population : Population, optional
         Whom it is measured on; default: the programme's participants.
     citation, description : str
+    published : float, optional
+        The value the programme's own evaluation published, shown beside the computed one
+        in the report.
+    published_note : str
+        Where and when it was published (e.g. ``"mid-term, week 35 (001, L616)"``).
     """
 
     key: str = attrs.field(validator=_non_empty)
@@ -133,6 +140,78 @@ class SuccessCriterion:
     population: Population | None = None
     citation: str = ""
     description: str = ""
+    published: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    published_note: str = ""
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ReportFigure:
+    """How the report draws a :class:`ReportTable`: lines of *y* over *x*, one per *group*.
+
+    Parameters
+    ----------
+    x, y : str
+        Columns of the table on the horizontal and vertical axes.
+    group : str, optional
+        Column whose values are the lines (e.g. the visitation group).
+    panel : str, optional
+        Column whose values get one panel each (e.g. the outcome), side by side.
+    xlabel, ylabel : str
+        Axis labels (default: the column names).
+    """
+
+    x: str = attrs.field(validator=_non_empty)
+    y: str = attrs.field(validator=_non_empty)
+    group: str | None = None
+    panel: str | None = None
+    xlabel: str = ""
+    ylabel: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReportTable:
+    """An extra table a plugin adds to the evaluation and its report.
+
+    :func:`~activemeasures.evaluate` computes it (``compute(dataset)``) into
+    :attr:`Evaluation.extra_tables <activemeasures.evaluation.Evaluation.extra_tables>`; the
+    report protects it by the roles declared here (the arguments of
+    :func:`activemeasures.disclosure.protect`) and, with a *figure*, draws it. Contributed
+    with the :func:`~activemeasures.hookspecs.register_report_tables` hook.
+
+    Parameters
+    ----------
+    key : str
+        Unique within the programme; also the file name of its CSV and figure.
+    title : str
+    caption : str
+        The definition of every number in the table, with its source citation.
+    compute : callable
+        ``compute(dataset) -> pandas.DataFrame``; may raise
+        :class:`~activemeasures.MissingTableError`.
+    count : str or mapping of str to str
+        Count column(s) of persons: one name, or value column → the count it rests on.
+    values : tuple of str
+        Statistics resting on *count* (when it is one name).
+    by : tuple of str
+        Key columns identifying a row.
+    labels : tuple of str
+        Columns resting on no persons (text, definitions).
+    figure : ReportFigure, optional
+    """
+
+    key: str = attrs.field(validator=_non_empty)
+    title: str = attrs.field(validator=_non_empty)
+    caption: str = ""
+    compute: object = attrs.field(validator=attrs.validators.is_callable())
+    count: object = attrs.field(converter=lambda v: v if isinstance(v, str) else dict(v))
+    values: tuple[str, ...] = attrs.field(default=(), converter=_roles)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_roles)
+    labels: tuple[str, ...] = attrs.field(default=(), converter=_roles)
+    figure: ReportFigure | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -167,6 +246,8 @@ class Programme:
     success_criteria : tuple of SuccessCriterion
     outcomes : tuple
         Outcome definitions (:mod:`activemeasures.outcomes`).
+    report_tables : tuple of ReportTable
+        Extra tables (and figures) of the evaluation report.
     plugins : tuple of str
         Names of the plugins that contributed, in registration order.
     """
@@ -185,6 +266,7 @@ class Programme:
     visitation_groups: tuple[VisitationGroup, ...] = _tuple_of(VisitationGroup)
     success_criteria: tuple[SuccessCriterion, ...] = _tuple_of(SuccessCriterion)
     outcomes: tuple = attrs.field(factory=tuple, converter=tuple)
+    report_tables: tuple[ReportTable, ...] = _tuple_of(ReportTable)
     plugins: tuple[str, ...] = attrs.field(factory=tuple, converter=tuple)
 
     @property

@@ -24,6 +24,7 @@ from activemeasures.fidelity.model import CoreElement, Indicator, SubComponent
 from activemeasures.outcomes import Outcome
 from activemeasures.programme import (
     Programme,
+    ReportTable,
     ResolvedVisitations,
     SuccessCriterion,
     VisitationGroup,
@@ -272,12 +273,14 @@ class Registry:
             collect("register_success_criteria", SuccessCriterion), "key", "criterion"
         )
         outcomes = _unique(collect("register_outcomes", Outcome), "name", "outcome")
+        tables = _unique(collect("register_report_tables", ReportTable), "key", "report table")
         return attrs.evolve(
             programme,
             core_elements=elements,
             visitation_groups=groups,
             success_criteria=criteria,
             outcomes=outcomes,
+            report_tables=tables,
             plugins=tuple(contributors),
         )
 

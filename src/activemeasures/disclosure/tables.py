@@ -82,6 +82,7 @@ def protect(
     values: Sequence[str] = (),
     by: Sequence[str] = (),
     labels: Sequence[str] = (),
+    counts: Sequence[str] = (),
     margins: bool = True,
     control: DisclosureControl | None = None,
 ) -> ProtectedTable:
@@ -91,10 +92,12 @@ def protect(
     ----------
     frame : pandas.DataFrame
         A tidy table: one row per cell, with a count of persons and statistics resting on it.
-    count : str or mapping of str to str
+    count : str or mapping
         The count column all *values* rest on; or a mapping from each value column to the
-        count column it rests on (then *values* must be empty). Counts must be non-negative
-        numbers.
+        count column it rests on, or to a list of count columns when it rests on several
+        (a difference between two arms rests on both: it is suppressed when either count
+        is, and missing when either is 0); then *values* must be empty. Counts must be
+        non-negative numbers.
     values : sequence of str
         Statistics resting on *count* (shares, means, estimates, confidence limits, lights).
     by : sequence of str
@@ -102,6 +105,9 @@ def protect(
     labels : sequence of str
         Descriptive columns resting on no persons (e.g. an indicator's label); shown as they
         are.
+    counts : sequence of str
+        Further count columns with no statistic resting on them (e.g. ``n_events`` beside
+        ``n_at_risk``), each protected like *count*.
     margins : bool, default True
         Whether totals of the counts along each key are published (with two keys: row and
         column totals). Then secondary suppression makes sure they cannot reveal a suppressed
@@ -176,16 +182,28 @@ def protect(
     (1, 3)
     """
     control = DisclosureControl() if control is None else control
+    # resting: count column -> values resting on it; on_counts: value -> its count columns.
+    on_counts: dict[str, list[str]] = {}
     if isinstance(count, str):
         resting = {count: list(values)}
+        on_counts = {v: [count] for v in values}
     else:
         if values:
             raise ValueError("give values either in the count mapping or in values, not both")
         resting = {}
         for value, counted in count.items():
-            resting.setdefault(counted, []).append(value)
+            names = [counted] if isinstance(counted, str) else list(counted)
+            if not names:
+                raise ValueError(f"value column {value!r} rests on no count column")
+            on_counts[value] = names
+            for name in names:
+                resting.setdefault(name, []).append(value)
+    for name in counts:
+        if name in resting:
+            raise ValueError(f"count column {name!r} is given twice")
+        resting[name] = []
     by, labels = list(by), list(labels)
-    value_columns = [v for vs in resting.values() for v in vs]
+    value_columns = list(on_counts)
     _check_columns(
         frame,
         {"key": by, "label": labels, "count": list(resting), "value": value_columns},
@@ -209,11 +227,11 @@ def protect(
         n_primary += int(primary.sum())
         n_secondary += int((hidden & ~primary).sum())
         masks[name] = hidden
-        for value in resting[name]:
-            masks[value] = hidden
-            empty[value] = n == 0
         found = sp.exposed_lines(n, hidden, lines, control.min_cell)
         exposed.append(sp.exposed_frame(keys, by, found, name))
+    for value, names in on_counts.items():  # hidden where any of its counts is hidden
+        masks[value] = np.logical_or.reduce([masks[name] for name in names])
+        empty[value] = np.logical_or.reduce([counts[name] == 0 for name in names])
     protected = _mask_columns(_mask_columns(frame, empty), masks)
     suppressed = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     for name, mask in masks.items():

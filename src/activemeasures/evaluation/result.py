@@ -128,6 +128,9 @@ class Evaluation:
         (visitation and observational designs; descriptive, not effects).
     problems : pandas.DataFrame
         ``part, item, reason``: what could not be computed and why (no identifiers).
+    extra_tables : mapping of str to pandas.DataFrame
+        The programme's :class:`~activemeasures.ReportTable` contributions, computed: key →
+        table (e.g. the monthly outcomes of 'Flere skal med').
     """
 
     programme: Programme = attrs.field(validator=attrs.validators.instance_of(Programme))
@@ -145,6 +148,7 @@ class Evaluation:
     municipal: pd.DataFrame = attrs.field(converter=_frame)
     descriptive: pd.DataFrame = attrs.field(converter=_frame)
     problems: pd.DataFrame = attrs.field(converter=_frame)
+    extra_tables: Mapping = attrs.field(factory=dict, converter=_frozen_mapping)
 
     # ------------------------------------------------------------------ tables
 
@@ -251,6 +255,29 @@ class Evaluation:
         tables["descriptive"] = self.descriptive
         tables["problems"] = self.problems
         return {key: frame.copy() for key, frame in tables.items()}
+
+    # ------------------------------------------------------------------ report
+
+    def write_report(self, directory, **options):
+        """Write the report: ``index.html``, PNG figures and a CSV per table, all through
+        disclosure control.
+
+        Parameters
+        ----------
+        directory : path-like
+        **options
+            ``disclosure`` (a :class:`~activemeasures.disclosure.DisclosureControl`,
+            default ``min_cell=5``), ``figures`` and ``distribution_week``: see
+            :func:`activemeasures.report.write_report`.
+
+        Returns
+        -------
+        pathlib.Path
+            The HTML page.
+        """
+        from activemeasures.report import write_report
+
+        return write_report(self, directory, **options)
 
     # ------------------------------------------------------------------ rendering
 

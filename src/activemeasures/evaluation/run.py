@@ -219,6 +219,24 @@ def _fidelity(dataset, programme: Programme, round: str | None, problems: _Probl
         return None
 
 
+def _extra_tables(dataset, programme: Programme, problems: _Problems) -> dict:
+    """The programme's report tables; one needing a missing table is recorded in problems."""
+    tables = {}
+    for table in programme.report_tables:
+        try:
+            frame = table.compute(dataset)
+        except MissingTableError as error:
+            problems.add("report table", table.key, str(error))
+            continue
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                f"report table {table.key!r}: compute returned {type(frame).__name__}, "
+                "expected a pandas DataFrame"
+            )
+        tables[table.key] = frame.reset_index(drop=True)
+    return tables
+
+
 def _descriptive(panel, outcomes: Sequence, by: str) -> pd.DataFrame:
     """Weekly mean of each outcome per group over the observed citizens (not effects)."""
     labels = panel.citizens[by].astype("string")
@@ -354,6 +372,8 @@ def evaluate(
     * **municipal**: per municipality and outcome, ``municipality_effects`` over
       ``municipal_weeks`` (randomised designs; SPEC.md §5.3, §11 A-46), or
       ``municipality_means`` over all citizens (other designs, descriptive).
+    * **extra tables**: each of the programme's report tables,
+      ``table.compute(dataset)`` (:class:`~activemeasures.ReportTable`).
     * **descriptive** (visitation and observational designs): the weekly mean of every
       outcome per group over the citizens observed that week, :math:`\bar y_{gw} =
       \sum_{i \in O_{gw}} y_{iw} / |O_{gw}|`. These are **descriptive** levels, not effects:
@@ -483,6 +503,9 @@ def evaluate(
         "cutoff": str(dataset.cutoff.date()),
         "n_citizens": int(dataset.n_citizens),
     }
+    criteria = _criteria(dataset, programme, problems)
+    fidelity = _fidelity(dataset, programme, round, problems)
+    extra = _extra_tables(dataset, programme, problems)
     return Evaluation(
         programme=programme,
         parameters=parameters,
@@ -492,9 +515,10 @@ def evaluate(
         effects=effects,
         incidence=incidence,
         balance=balance,
-        criteria=_criteria(dataset, programme, problems),
-        fidelity=_fidelity(dataset, programme, round, problems),
+        criteria=criteria,
+        fidelity=fidelity,
         municipal=municipal,
         descriptive=descriptive,
         problems=problems.frame(),
+        extra_tables=extra,
     )

@@ -11,8 +11,9 @@ COLOURS = {
     "red": "#e41a1c",
     "no data": "#d9d9d9",
     "not rated": "white",
+    "suppressed": "#bdbdbd",
 }
-_HATCH = {"not rated": "///"}
+_HATCH = {"not rated": "///", "suppressed": "xx"}
 _TEXT_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
 
 

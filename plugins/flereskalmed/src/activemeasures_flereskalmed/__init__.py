@@ -10,7 +10,7 @@ This distribution registers under the ``activemeasures`` entry-point group as
 import pandas as pd
 
 import activemeasures as am
-from activemeasures_flereskalmed import criteria, elements, outcomes, visitation
+from activemeasures_flereskalmed import criteria, elements, outcomes, report_tables, visitation
 from activemeasures_flereskalmed.constants import PROGRAMME_NAME, VISITATION_GROUPS
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "register_core_elements",
     "register_outcomes",
     "register_programmes",
+    "register_report_tables",
     "register_success_criteria",
     "register_visitation_groups",
     "resolve_visitations",
@@ -92,6 +93,12 @@ def register_outcomes(programme: str) -> list:
 def register_success_criteria(programme: str) -> list[am.SuccessCriterion]:
     """Visitation as planned and the 40 % funding criterion (SPEC.md §4.7, §11 A-32)."""
     return criteria.success_criteria() if programme == PROGRAMME_NAME else []
+
+
+@am.hookimpl
+def register_report_tables(programme: str) -> list[am.ReportTable]:
+    """The monthly outcome table and figure by visitation group (SPEC.md §4.7)."""
+    return report_tables.report_tables() if programme == PROGRAMME_NAME else []
 
 
 @am.hookimpl
