@@ -62,7 +62,9 @@ def test_evaluate_runs_and_records_parameters(name, results, datasets, registry)
     assert params["municipal_weeks"] == (53, 78)
     assert params["n_citizens"] == N_CITIZENS
     panel = datasets[name].panel(78)
-    assert result.quality.entries == datasets[name].quality.entries + panel.quality.entries
+    # The dataset's report, then the programme's data rules (prepare_dataset), then the panel.
+    prepared = registry.prepare_dataset(name, datasets[name])
+    assert result.quality.entries == prepared.quality.entries + panel.quality.entries
     _same(result.plugins.drop(columns="contributed"), registry.distributions())
     contributed = set(result.plugins.loc[result.plugins["contributed"], "plugin"])
     assert contributed == set(result.programme.plugins)
@@ -376,3 +378,37 @@ def test_frozen(results):
     copy = result.tables()["criteria"]
     copy.loc[0, "value"] = -1.0
     assert result.criteria.loc[0, "value"] != -1.0
+
+
+def test_visitation_groups_come_from_the_visitations_table_when_citizens_lack_them(registry):
+    from activemeasures.datasets import simulate_trial
+
+    data = simulate_trial("flereskalmed", n_citizens=160, n_municipalities=2, seed=8)
+    without = am.Dataset.from_frames(
+        **{**data.tables, "citizens": data.citizens.drop(columns="group")}, cutoff=data.cutoff
+    )
+    resolved = registry.resolve_visitations("flereskalmed", data.visitations)
+    given = am.evaluate(data, "flereskalmed", registry=registry, bands=False)
+    derived = am.evaluate(without, "flereskalmed", registry=registry, bands=False)
+    # The simulated citizens carry the group the de-duplication rule gives.
+    pd.testing.assert_frame_equal(derived.sample, given.sample)
+    pd.testing.assert_frame_equal(derived.criteria, given.criteria)
+    pd.testing.assert_frame_equal(derived.descriptive, given.descriptive)
+    # The rule's counts join the data-quality report.
+    rules = set(derived.quality.to_frame()["rule"]) - set(given.quality.to_frame()["rule"])
+    assert rules == set(resolved.quality.to_frame()["rule"]) - set(given.quality.to_frame()["rule"])
+
+
+def test_the_programmes_data_rules_run_before_the_evaluation(registry):
+    from activemeasures.datasets import simulate_trial
+    from activemeasures_jobfirst.checks import clean_dataset
+
+    data = simulate_trial("jobfirst", n_citizens=200, n_municipalities=2, seed=9)
+    events = data.events.copy()
+    events.loc[:4, "date"] = pd.Timestamp("2015-01-01")  # before every draw date: excluded
+    dirty = am.Dataset.from_frames(**{**data.tables, "events": events}, cutoff=data.cutoff)
+    result = am.evaluate(dirty, "jobfirst-midterm", registry=registry, bands=False)
+    cleaned = clean_dataset(dirty)
+    assert result.quality.excluded("events") == cleaned.quality.excluded("events") >= 5
+    direct = evaluate_fidelity(cleaned, registry.programme("jobfirst-midterm"))
+    _same(result.fidelity.indicators, direct.indicators)

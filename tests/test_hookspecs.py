@@ -20,7 +20,7 @@ SPEC_FUNCTIONS = sorted(
 
 def test_hook_names_lists_every_hookspec_and_nothing_else():
     assert sorted(hookspecs.HOOK_NAMES) == SPEC_FUNCTIONS
-    assert len(SPEC_FUNCTIONS) == 9
+    assert len(SPEC_FUNCTIONS) == 10
 
 
 @pytest.mark.parametrize("hook", SPEC_FUNCTIONS)
@@ -66,4 +66,5 @@ def test_firstresult_only_where_one_answer_makes_sense():
         for name in SPEC_FUNCTIONS
         if getattr(hookspecs, name).activemeasures_spec.get("firstresult")
     }
-    assert first == {"resolve_visitations"}
+    # One answer each: the programme's visitation rule, and the programme's own data rules.
+    assert first == {"resolve_visitations", "prepare_dataset"}

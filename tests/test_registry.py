@@ -429,3 +429,19 @@ def test_discover_names_a_plugin_that_cannot_be_imported(monkeypatch):
     monkeypatch.setattr(registry._manager, "load_setuptools_entrypoints", load)
     with pytest.raises(PluginError, match=r"'broken_pilot'.*could not be loaded.*no_such_module"):
         registry.discover()
+
+
+def test_prepare_dataset_takes_the_newest_plugins_dataset_and_names_a_bad_one():
+    from activemeasures.datasets import simulate_trial
+
+    data = simulate_trial("jobfirst", n_citizens=40, n_municipalities=2, seed=1)
+    smaller = am.Dataset.from_frames(data.citizens, cutoff=data.cutoff)
+    registry = Registry()
+    registry.register(pilot_plugin())
+    assert registry.prepare_dataset("pilot", data) is data  # no rule: unchanged
+    registry.register(plugin("none", prepare_dataset=lambda programme, dataset: None))
+    registry.register(plugin("cut", prepare_dataset=lambda programme, dataset: smaller))
+    assert registry.prepare_dataset("pilot", data) is smaller
+    registry.register(plugin("bad", prepare_dataset=lambda programme, dataset: "cleaned"))
+    with pytest.raises(PluginError, match=r"'bad'.*returned str.*Dataset or None"):
+        registry.prepare_dataset("pilot", data)

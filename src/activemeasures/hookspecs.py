@@ -31,6 +31,7 @@ import pluggy
 if TYPE_CHECKING:
     import pandas as pd
 
+    from activemeasures.dataset import Dataset
     from activemeasures.fidelity.model import CoreElement, Indicator, SubComponent
     from activemeasures.outcomes import Outcome
     from activemeasures.programme import (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HOOK_NAMES",
     "hookspec",
+    "prepare_dataset",
     "register_core_elements",
     "register_indicators",
     "register_outcomes",
@@ -218,6 +220,34 @@ def register_report_tables(programme: str) -> list[ReportTable]:
 
 
 @hookspec(firstresult=True)
+def prepare_dataset(programme: str, dataset: Dataset) -> Dataset | None:
+    """Apply the programme's own data rules to a dataset before it is evaluated
+    (``firstresult``).
+
+    Called by :func:`~activemeasures.evaluate` once, after the tables are validated and
+    the visitation groups resolved, before anything is computed. Implementations are tried
+    newest plugin first; the first that returns a dataset wins, so a plugin returns ``None``
+    for programmes it has no rules for (then the dataset is used as it is).
+
+    Parameters
+    ----------
+    programme : str
+        Name of the programme being evaluated.
+    dataset : Dataset
+        The validated dataset.
+
+    Returns
+    -------
+    Dataset or None
+        The dataset without the records the programme's rules exclude (e.g. JobFirst's
+        events before the draw date), each exclusion counted in its ``quality`` report —
+        nothing may be dropped without being counted. Raise
+        :class:`~activemeasures.ValidationError` (table, column, rule, count; no
+        identifiers) for data the programme cannot be evaluated on.
+    """
+
+
+@hookspec(firstresult=True)
 def resolve_visitations(programme: str, records: pd.DataFrame) -> ResolvedVisitations | None:
     """Reduce several visitation records per citizen to one (``firstresult``).
 
@@ -252,5 +282,6 @@ HOOK_NAMES: tuple[str, ...] = (
     "register_success_criteria",
     "register_outcomes",
     "register_report_tables",
+    "prepare_dataset",
     "resolve_visitations",
 )

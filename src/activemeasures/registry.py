@@ -284,6 +284,43 @@ class Registry:
             plugins=tuple(contributors),
         )
 
+    def prepare_dataset(self, programme: str, dataset):
+        """The dataset after the programme's own data rules (the first plugin's answer).
+
+        Parameters
+        ----------
+        programme : str
+            Programme name.
+        dataset : Dataset
+
+        Returns
+        -------
+        Dataset
+            What the first plugin implementing
+            :func:`~activemeasures.hookspecs.prepare_dataset` for *programme* returns, or
+            *dataset* itself when none does.
+
+        Raises
+        ------
+        PluginError
+            When a plugin returns something other than a Dataset.
+        """
+        from activemeasures.dataset import Dataset
+
+        # Newest plugin first, as pluggy's firstresult, but naming the plugin that answered.
+        for impl in reversed(self._manager.hook.prepare_dataset.get_hookimpls()):
+            result = impl.function(programme=programme, dataset=dataset)
+            if result is None:
+                continue
+            if not isinstance(result, Dataset):
+                raise PluginError(
+                    impl.plugin_name,
+                    f"prepare_dataset returned {type(result).__name__} for programme "
+                    f"{programme!r}; expected a Dataset or None",
+                )
+            return result
+        return dataset
+
     def resolve_visitations(self, programme: str, records: pd.DataFrame) -> ResolvedVisitations:
         """One visitation record per citizen, by the programme's rule (the first plugin's).
 

@@ -16,6 +16,7 @@ import importlib.metadata
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -219,6 +220,36 @@ def _fidelity(dataset, programme: Programme, round: str | None, problems: _Probl
         return None
 
 
+def _installed() -> Registry:
+    """A registry of the installed plugins (for a Programme object given without one)."""
+    registry = Registry()
+    registry.discover()
+    return registry
+
+
+def _with_visitation_groups(dataset, programme: Programme, registry: Registry):
+    """The dataset with each citizen's visitation group from the visitations table.
+
+    Only for a visitation design whose citizens table has no ``group`` column: the records
+    are reduced to one per citizen by the programme's ``resolve_visitations`` rule, the group
+    joins the citizens table (citizens without a record keep a missing group) and the rule's
+    counts join the data-quality report.
+    """
+    if (
+        programme.design != "visitation"
+        or dataset.visitations is None
+        or "group" in dataset.citizens.columns
+    ):
+        return dataset
+    resolved = registry.resolve_visitations(programme.name, dataset.visitations)
+    groups = resolved.table.set_index("citizen_id")["group"]
+    if pd.api.types.is_float_dtype(groups) and (groups.dropna() % 1 == 0).all():
+        groups = groups.astype("Int64")  # group codes 1, 2, 3, 6 read as numbers
+    citizens = dataset.citizens.copy()
+    citizens["group"] = citizens["citizen_id"].map(groups.astype("string")).astype("string")
+    return attrs.evolve(dataset, citizens=citizens, quality=dataset.quality + resolved.quality)
+
+
 def _extra_tables(dataset, programme: Programme, problems: _Problems) -> dict:
     """The programme's report tables; one needing a missing table is recorded in problems."""
     tables = {}
@@ -349,6 +380,17 @@ def evaluate(
 
     Notes
     -----
+    **Visitation groups.** For a visitation design whose citizens table has no ``group``
+    column, the visitations table is reduced to one record per citizen by the programme's
+    rule (:meth:`Registry.resolve_visitations <activemeasures.Registry.resolve_visitations>`;
+    'Flere skal med': SPEC.md §7.2) and each citizen's group joins the citizens table; the
+    records the rule removes are counted in the data-quality report.
+
+    **The programme's data rules.** Then the programme's plugin may clean the dataset
+    (:func:`~activemeasures.hookspecs.prepare_dataset`, e.g. JobFirst drops events before
+    the draw date); what it excludes is counted in the data-quality report, and data the
+    programme cannot be evaluated on raise :class:`~activemeasures.ValidationError`.
+
     The parts, in order:
 
     * **quality**: the dataset's :class:`~activemeasures.DataQualityReport` plus the panel's
@@ -410,6 +452,9 @@ def evaluate(
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     programme, registry = _resolve(programme, registry)
+    rules = registry if registry is not None else _installed()
+    dataset = _with_visitation_groups(dataset, programme, rules)
+    dataset = rules.prepare_dataset(programme.name, dataset)
     citizens = dataset.citizens
     horizon_given = horizon is not None
     horizon = int(horizon) if horizon_given else _default_horizon(dataset)

@@ -10,12 +10,20 @@ This distribution registers under the ``activemeasures`` entry-point group as
 import pandas as pd
 
 import activemeasures as am
-from activemeasures_flereskalmed import criteria, elements, outcomes, report_tables, visitation
+from activemeasures_flereskalmed import (
+    checks,
+    criteria,
+    elements,
+    outcomes,
+    report_tables,
+    visitation,
+)
 from activemeasures_flereskalmed.constants import PROGRAMME_NAME, VISITATION_GROUPS
 
 __all__ = [
     "PROGRAMME_NAME",
     "VISITATION_GROUPS",
+    "prepare_dataset",
     "register_core_elements",
     "register_outcomes",
     "register_programmes",
@@ -93,6 +101,13 @@ def register_outcomes(programme: str) -> list:
 def register_success_criteria(programme: str) -> list[am.SuccessCriterion]:
     """Visitation as planned and the 40 % funding criterion (SPEC.md §4.7, §11 A-32)."""
     return criteria.success_criteria() if programme == PROGRAMME_NAME else []
+
+
+@am.hookimpl
+def prepare_dataset(programme: str, dataset: am.Dataset) -> am.Dataset | None:
+    """Survey answers outside the scale 1-5 removed and counted, group codes checked
+    (:func:`activemeasures_flereskalmed.checks.clean_dataset`)."""
+    return checks.clean_dataset(dataset) if programme == PROGRAMME_NAME else None
 
 
 @am.hookimpl

@@ -5,6 +5,7 @@ Counts only, never an identifier (DESIGN.md §10).
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 import activemeasures as am
@@ -12,7 +13,7 @@ from activemeasures.quality import DataQualityReport, QualityEntry
 from activemeasures_flereskalmed.constants import GROUP_RANK, SURVEY_SCALE
 from activemeasures_flereskalmed.visitation import deduplicate_visitations, group_codes
 
-__all__ = ["check_dataset"]
+__all__ = ["check_dataset", "clean_dataset"]
 
 
 def check_dataset(dataset: am.Dataset) -> DataQualityReport:
@@ -97,3 +98,45 @@ def check_dataset(dataset: am.Dataset) -> DataQualityReport:
             ),
         ]
     return DataQualityReport(entries)
+
+
+def clean_dataset(dataset: am.Dataset) -> am.Dataset:
+    """The dataset without survey answers outside the scale 1-5, counted in its report.
+
+    What :func:`check_dataset` says about the citizens and the survey joins the dataset's
+    data-quality report; the answers it counts as *excluded* are removed. (The visitation
+    records are reduced by :func:`activemeasures.evaluate` through the programme's
+    ``resolve_visitations`` rule, which counts its own exclusions.)
+
+    Parameters
+    ----------
+    dataset : Dataset
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from activemeasures import Dataset
+    >>> from activemeasures_flereskalmed.checks import clean_dataset
+    >>> citizens = pd.DataFrame({"citizen_id": [1], "municipality": ["A"],
+    ...                          "visitation_date": ["2018-01-15"], "group": [1]})
+    >>> survey = pd.DataFrame({"respondent_id": [1, 1], "municipality": ["A", "A"],
+    ...     "respondent": ["staff"] * 2, "round": ["final"] * 2, "item": ["q1", "q2"],
+    ...     "value": [4, 9]})
+    >>> clean = clean_dataset(Dataset.from_frames(citizens, survey=survey,
+    ...                                           cutoff="2019-05-31"))
+    >>> clean.survey["value"].tolist(), clean.quality.excluded("survey")
+    ([4.0], 1)
+    """
+    entries = [e for e in check_dataset(dataset).entries if e.table in ("citizens", "survey")]
+    survey = dataset.survey
+    if survey is not None:
+        low, high = SURVEY_SCALE
+        value = survey["value"].to_numpy(dtype=np.float64)
+        survey = survey.loc[(value >= low) & (value <= high)].reset_index(drop=True)
+    return attrs.evolve(
+        dataset, survey=survey, quality=dataset.quality + DataQualityReport(entries)
+    )

@@ -8,7 +8,7 @@ This distribution registers under the ``activemeasures`` entry-point group as ``
 """
 
 import activemeasures as am
-from activemeasures_jobfirst import criteria, elements, outcomes
+from activemeasures_jobfirst import checks, criteria, elements, outcomes
 from activemeasures_jobfirst.constants import (
     CRITERION_13W,
     CRITERION_13W_STATES,
@@ -21,6 +21,7 @@ __all__ = [
     "CRITERION_13W_STATES",
     "MIDTERM_PROGRAMME_NAME",
     "PROGRAMME_NAME",
+    "prepare_dataset",
     "register_core_elements",
     "register_outcomes",
     "register_programmes",
@@ -100,3 +101,13 @@ def register_success_criteria(programme: str) -> list[am.SuccessCriterion]:
     if programme not in _VERSIONS:
         return []
     return criteria.success_criteria(horizon=_VERSIONS[programme][1])
+
+
+@am.hookimpl
+def prepare_dataset(programme: str, dataset: am.Dataset) -> am.Dataset | None:
+    """JobFirst's data rules before an evaluation: arms and municipalities checked, events
+    before the draw date and survey answers outside their scale removed and counted
+    (:func:`activemeasures_jobfirst.checks.clean_dataset`)."""
+    if programme not in _VERSIONS:
+        return None
+    return checks.clean_dataset(dataset)

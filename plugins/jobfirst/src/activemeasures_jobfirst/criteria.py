@@ -286,6 +286,33 @@ class ProgressionShare:
         return grouped_values(municipality, success[mask].astype(np.float64), in_den[mask])
 
 
+#: Published shares of the participants meeting the 13-week criteria, by follow-up horizon:
+#: the mid-term (44 weeks; 47 % and 33 % by week 35, 001, L616) and the final evaluation
+#: (78 weeks; 64 % and 59 %, 000, L518-528). Shown beside the computed values in reports.
+_PUBLISHED_13W = {
+    FOLLOW_UP_WEEKS["midterm"]: {
+        "criterion_13w": {
+            "published": 0.47,
+            "published_note": "mid-term, by week 35 (001, L616)",
+        },
+        "criterion_13w_same_workplace": {
+            "published": 0.33,
+            "published_note": "mid-term, by week 35 (001, L616)",
+        },
+    },
+    FOLLOW_UP_WEEKS["final"]: {
+        "criterion_13w": {
+            "published": 0.64,
+            "published_note": "final evaluation, within 78 weeks (000, L518-524)",
+        },
+        "criterion_13w_same_workplace": {
+            "published": 0.59,
+            "published_note": "final evaluation, within 78 weeks (000, L526-528)",
+        },
+    },
+}
+
+
 def success_criteria(
     *,
     post_weeks: tuple[int, int] = EFFECT_WEEKS,
@@ -322,6 +349,7 @@ def success_criteria(
      ('wage_hours_x2', 2.0), ('progression_75', 0.75)]
     """
     spell = {"rule": CRITERION_13W, "states": CRITERION_13W_STATES, "horizon": horizon}
+    published = _PUBLISHED_13W.get(horizon, {})
     window = MeanHoursInWindow(weeks=post_weeks)
     first, last = window.weeks
     return [
@@ -329,6 +357,7 @@ def success_criteria(
             key="criterion_13w",
             label="13 weeks of continuous enterprise-directed activity",
             kind=SpellShare(**spell),
+            **published.get("criterion_13w", {}),
             citation="(001, L319-326; 000, L518-524)",
             description=(
                 "Share of participants with 13 counted weeks in internship, wage subsidy or "
@@ -342,6 +371,7 @@ def success_criteria(
             key="criterion_13w_same_workplace",
             label="13 weeks of continuous enterprise-directed activity at the same workplace",
             kind=SpellShare(**spell, same_workplace=True),
+            **published.get("criterion_13w_same_workplace", {}),
             citation="(000, L526-528, L595-597; 001, L616)",
             description=(
                 "As criterion_13w, with the 13 counted weeks at one workplace: the version "
