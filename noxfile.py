@@ -1,12 +1,14 @@
-"""Developer tasks: ``nox`` runs lint, tests and docs; ``nox -s bench`` runs the benchmarks."""
+"""Developer tasks: ``nox`` runs lint, tests, docs and the browser check of the demo report;
+``nox -s bench`` runs the benchmarks."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 import nox
 
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "tests", "docs", "browser"]
 nox.options.error_on_missing_interpreters = True
 
 # The bundled plugins, and the example plugin of the tutorial "Write a plugin for a new pilot"
@@ -40,8 +42,9 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then run its doctests."""
-    # The testing extra: the reference pages document activemeasures.testing (hypothesis).
-    session.install("-e", ".[docs,testing]", *PLUGINS)
+    # The testing extra: the reference pages document activemeasures.testing (hypothesis);
+    # plots: the how-to guides draw figures in their doctests.
+    session.install("-e", ".[docs,testing,plots]", *PLUGINS)
     common = ("-W", "--keep-going", "-q")
     session.run("sphinx-build", *common, "-b", "html", "docs", "docs/_build/html")
     session.run("sphinx-build", *common, "-b", "doctest", "docs", "docs/_build/doctest")
@@ -52,3 +55,47 @@ def bench(session: nox.Session) -> None:
     """Ratio benchmarks (a measurement, not a test): ``nox -s bench -- --quick``."""
     session.install("-e", ".[bench]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+#: Chromium executables the browser session looks for (Debian's package is ``chromium``).
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _chromium(session: nox.Session) -> str:
+    """Debian's Chromium; installed with apt-get when missing and running as root (CI)."""
+    found = next(filter(None, map(shutil.which, CHROMIUM)), None)
+    if found:
+        return found
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run(
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            external=True,
+            env={"DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = next(filter(None, map(shutil.which, CHROMIUM)), None)
+    if not found:
+        session.error("the browser check needs Chromium: apt-get install chromium")
+    return found
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Run ``activemeasures demo`` and open its report in headless Chromium: every figure
+    must load and the page must log no error (the README's quick start, checked)."""
+    executable = _chromium(session)
+    session.install(".[plots]", "./plugins/jobfirst", "./plugins/flereskalmed", "playwright")
+    out = os.path.join(session.create_tmp(), "demo-report")
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("activemeasures", "demo", "--out", out)
+    session.run(
+        "python",
+        "tools/check_report_in_browser.py",
+        os.path.join(out, "index.html"),
+        env={"CHROMIUM": executable},
+    )

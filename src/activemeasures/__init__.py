@@ -9,6 +9,7 @@ import pluggy
 from activemeasures.dataset import Dataset
 from activemeasures.errors import (
     ActiveMeasuresError,
+    InputError,
     MissingTableError,
     PluginError,
     UnknownProgrammeError,
@@ -59,6 +60,7 @@ __all__ = [
     "Dataset",
     "Evaluation",
     "Indicator",
+    "InputError",
     "Level",
     "MissingTableError",
     "Panel",

@@ -10,6 +10,7 @@ import pandas as pd
 
 __all__ = [
     "ActiveMeasuresError",
+    "InputError",
     "MissingTableError",
     "PluginError",
     "UnknownProgrammeError",
@@ -65,6 +66,24 @@ class ValidationError(ActiveMeasuresError, ValueError):
 
     def __reduce__(self):  # keep picklable (multiprocessing, Dask) despite the custom __init__
         return (type(self), (self.failures,))
+
+
+class InputError(ActiveMeasuresError):
+    """An input folder or file cannot be read as register tables.
+
+    Raised by :mod:`activemeasures.io` for a missing folder, an unreadable or corrupt file, an
+    unsupported file format, a table given in two files, a missing data cut-off or a bad
+    benefit-code mapping. The message names the folder or file and the reason, never a value
+    of the data (validation problems of the tables themselves are a :class:`ValidationError`).
+
+    Examples
+    --------
+    >>> from activemeasures.errors import InputError
+    >>> raise InputError("cannot read citizens.parquet in /data: not a Parquet file")
+    Traceback (most recent call last):
+    ...
+    activemeasures.errors.InputError: cannot read citizens.parquet in /data: not a Parquet file
+    """
 
 
 class MissingTableError(ActiveMeasuresError, LookupError):

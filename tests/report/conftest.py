@@ -45,13 +45,10 @@ def jobfirst_evaluation(registry):
 
 @pytest.fixture(scope="session")
 def flereskalmed_evaluation(registry):
-    data = _traceable(
-        simulate_trial("flereskalmed", n_citizens=400, n_municipalities=4, seed=12)
-    )
+    data = _traceable(simulate_trial("flereskalmed", n_citizens=400, n_municipalities=4, seed=12))
     return am.evaluate(data, "flereskalmed", registry=registry, bands=False)
 
 
 @pytest.fixture(scope="session")
 def evaluations(jobfirst_evaluation, flereskalmed_evaluation):
     return {"jobfirst": jobfirst_evaluation, "flereskalmed": flereskalmed_evaluation}
-

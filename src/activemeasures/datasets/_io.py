@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from activemeasures.dataset import TABLES, Dataset
+from activemeasures.io._files import CUTOFF_FILE, _need_pyarrow, read_table
 
 __all__ = ["FORMATS", "read_tables", "write_tables"]
 
@@ -24,19 +25,10 @@ _DATES = {
 }
 
 
-def _need_pyarrow() -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise ImportError(
-            "Parquet files need pyarrow: pip install 'activemeasures[parquet]'"
-        ) from None
-
-
 def write_tables(
     dataset: Dataset, directory: str | os.PathLike, *, format: str = "csv"
 ) -> list[Path]:
-    """Write every table of a dataset as ``<table>.<format>`` into *directory*.
+    """Write every table of a dataset as ``<table>.<format>`` into *directory*, and the cut-off.
 
     Parameters
     ----------
@@ -50,12 +42,13 @@ def write_tables(
     Returns
     -------
     list of pathlib.Path
-        The files written, in the order of :data:`activemeasures.dataset.TABLES`.
+        The table files written, in the order of :data:`activemeasures.dataset.TABLES`.
 
     Notes
     -----
-    The data cut-off is not a table and is not written: pass it again to
-    :meth:`Dataset.from_frames` when reading back.
+    The data cut-off is written beside the tables as ``cutoff.txt`` (one ISO date and a
+    newline; not in the returned list), so :func:`activemeasures.io.read_dataset` reads the
+    folder back with no further argument.
 
     Examples
     --------
@@ -86,6 +79,7 @@ def write_tables(
         else:
             frame.to_parquet(path, index=False)
         written.append(path)
+    (folder / CUTOFF_FILE).write_text(f"{dataset.cutoff.date()}\n", encoding="utf-8")
     return written
 
 
@@ -102,7 +96,10 @@ def read_tables(directory: str | os.PathLike) -> dict[str, pd.DataFrame]:
         Table name to frame, for every table file found (names of
         :data:`activemeasures.dataset.TABLES`), ready for
         ``Dataset.from_frames(**tables, cutoff=...)``. CSV dates stay text (the schemas parse
-        them); identifier and code columns are read as text.
+        them); identifier and code columns are read as text
+        (:func:`activemeasures.io.read_table`). To read a folder into a validated
+        :class:`~activemeasures.Dataset` in one step, with its cut-off, SAS files and benefit
+        codes, use :func:`activemeasures.io.read_dataset`.
 
     Raises
     ------
@@ -110,6 +107,8 @@ def read_tables(directory: str | os.PathLike) -> dict[str, pd.DataFrame]:
         When the folder holds no table file.
     ValueError
         When a table is there both as CSV and as Parquet.
+    InputError
+        When a file cannot be read.
     """
     folder = Path(directory)
     tables: dict[str, pd.DataFrame] = {}
@@ -117,19 +116,8 @@ def read_tables(directory: str | os.PathLike) -> dict[str, pd.DataFrame]:
         found = [folder / f"{name}.{ext}" for ext in FORMATS if (folder / f"{name}.{ext}").exists()]
         if len(found) > 1:
             raise ValueError(f"table {name} is in {folder} both as CSV and as Parquet")
-        if not found:
-            continue
-        path = found[0]
-        if path.suffix == ".parquet":
-            _need_pyarrow()
-            tables[name] = pd.read_parquet(path)
-        else:
-            text = {"citizen_id", "respondent_id", "workplace_id", "municipality", "group"}
-            text |= {"item", "round", "respondent", "event", "activity", "participants", "arm"}
-            header = pd.read_csv(path, nrows=0).columns
-            tables[name] = pd.read_csv(
-                path, dtype={c: "string" for c in header if c in text}, keep_default_na=True
-            )
+        if found:
+            tables[name] = read_table(found[0])
     if not tables:
         raise FileNotFoundError(f"no table files (<table>.csv or .parquet) in {folder}")
     return tables

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from activemeasures import hookspecs
-from activemeasures.dataset import TABLES
+from activemeasures.dataset import TABLES, Dataset
 from activemeasures.fidelity.model import INDICATOR_VALUE_COLUMNS, NATIONAL, Population
 from activemeasures.programme import Programme, ResolvedVisitations
 from activemeasures.quality import DataQualityReport
@@ -471,6 +471,93 @@ def _check_resolve_visitations(subject: Subject) -> list[str]:
     return each_programme(subject, check)
 
 
+def _check_prepare_dataset(subject: Subject) -> list[str]:
+    """``prepare_dataset`` returns a Dataset or None, drops nothing without counting it."""
+    if not subject.implements("prepare_dataset"):
+        raise NotApplicable("the plugin does not implement prepare_dataset")
+
+    def check(name: str) -> list[str]:
+        dataset = subject.dataset(name)
+        before = {table: frame.copy() for table, frame in dataset.tables.items()}
+        where = f"prepare_dataset(programme={name!r})"
+        try:
+            result = subject.own_call("prepare_dataset", programme=name, dataset=dataset)
+        except Blocked:
+            raise
+        except Exception as exc:
+            subject.texts.append((where, str(exc)))
+            return [f"{where} raised {error_text(exc)} on the example data"]
+        failures = [
+            f"{where} changed the {table} table it was given"
+            for table, frame in before.items()
+            if not frame.equals(dataset.tables[table])
+        ]
+        if result is None:
+            return failures
+        if not isinstance(result, Dataset):
+            return [*failures, f"{where} returned {type(result).__name__}, expected a Dataset"]
+        subject.texts.append((f"quality of {where}", str(result.quality)))
+        for table, frame in before.items():
+            after = result.tables.get(table)
+            removed = len(frame) - (0 if after is None else len(after))
+            counted = result.quality.excluded(table) - dataset.quality.excluded(table)
+            if removed != counted:
+                failures.append(
+                    f"{where} removed {removed} {table} records but its quality report "
+                    f"counts {counted} excluded: nothing may be dropped without being counted"
+                )
+        return failures
+
+    return each_programme(subject, check)
+
+
+def _check_report_tables(subject: Subject) -> list[str]:
+    """Each report table computes a DataFrame with every column its roles and figure name."""
+
+    def check(name: str) -> list[str]:
+        subject.programme(name)
+        tables = subject.contributions(name).report_tables
+        if not tables:
+            return []
+        dataset = subject.dataset(name)
+        failures = []
+        for table in tables:
+            where = f"report table {table.key!r} of programme {name!r}"
+            try:
+                frame = table.compute(dataset)
+            except Exception as exc:
+                subject.texts.append((f"compute() of {where}", str(exc)))
+                failures.append(f"{where}: compute(dataset) raised {error_text(exc)}")
+                continue
+            if not isinstance(frame, pd.DataFrame):
+                failures.append(
+                    f"{where}: compute(dataset) returned {type(frame).__name__}, expected a "
+                    "pandas DataFrame"
+                )
+                continue
+            subject.texts.append((f"{where}", frame.to_string()))
+            count = table.count
+            counts = [count] if isinstance(count, str) else list(count)
+            for names in [] if isinstance(count, str) else count.values():
+                counts += [names] if isinstance(names, str) else list(names)
+            named = {*counts, *table.values, *table.by, *table.labels}  # noqa: PD011
+            if table.figure is not None:
+                figure = table.figure
+                named |= {c for c in (figure.x, figure.y, figure.group, figure.panel) if c}
+            missing = sorted(named - set(frame.columns))
+            if missing:
+                failures.append(f"{where}: the table has no column {', '.join(missing)}")
+            unnamed = sorted(set(frame.columns) - named)
+            if unnamed:
+                failures.append(
+                    f"{where}: columns {', '.join(map(str, unnamed))} have no disclosure role "
+                    "(count, values, by or labels)"
+                )
+        return failures
+
+    return each_programme(subject, check)
+
+
 def _check_no_identifiers(subject: Subject) -> list[str]:
     """No output of the plugin shows an identifier (citizen_id, respondent_id) of the data."""
     messages = run_all(subject, exclude=("no_identifiers",))
@@ -495,6 +582,8 @@ CHECKS: dict[str, Callable[[Subject], list[str]]] = {
     "success_criteria": _check_success_criteria,
     "outcomes": _check_outcomes,
     "resolve_visitations": _check_resolve_visitations,
+    "prepare_dataset": _check_prepare_dataset,
+    "report_tables": _check_report_tables,
     "no_identifiers": _check_no_identifiers,
 }
 

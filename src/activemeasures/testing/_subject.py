@@ -20,7 +20,7 @@ from activemeasures import hookspecs
 from activemeasures.dataset import Dataset
 from activemeasures.fidelity.model import CoreElement, Indicator, Population, SubComponent
 from activemeasures.outcomes import Outcome
-from activemeasures.programme import Programme, SuccessCriterion, VisitationGroup
+from activemeasures.programme import Programme, ReportTable, SuccessCriterion, VisitationGroup
 from activemeasures.registry import ENTRY_POINT_GROUP, Registry
 from activemeasures.testing.simulate import example_dataset, required_codes
 
@@ -32,6 +32,7 @@ _CONTRIBUTION_HOOKS = {
     "register_visitation_groups": VisitationGroup,
     "register_success_criteria": SuccessCriterion,
     "register_outcomes": Outcome,
+    "register_report_tables": ReportTable,
 }
 
 
@@ -97,6 +98,7 @@ class Contributions:
         self.groups: list[VisitationGroup] = found["register_visitation_groups"]
         self.criteria: list[SuccessCriterion] = found["register_success_criteria"]
         self.outcomes: list[Any] = found["register_outcomes"]
+        self.report_tables: list[ReportTable] = found["register_report_tables"]
 
     @property
     def subs(self) -> list[SubComponent]:
@@ -108,7 +110,7 @@ class Contributions:
 
     def __bool__(self) -> bool:
         found = (self.elements, self.sub_components, self.extra_indicators, self.groups)
-        return any(found) or bool(self.criteria or self.outcomes)
+        return any(found) or bool(self.criteria or self.outcomes or self.report_tables)
 
 
 class Subject:

@@ -37,6 +37,11 @@ The checks (each written once, in :data:`CHECKS`, and run by both):
                              example data at :data:`CONTRACT_HORIZON` weeks)
 ``resolve_visitations``      when implemented: returns ``ResolvedVisitations`` (citizens of the
                              records only) or ``None`` and leaves the records unchanged
+``prepare_dataset``          when implemented: returns a :class:`~activemeasures.Dataset` or
+                             ``None``, leaves the dataset given unchanged, and every record it
+                             removes is counted as excluded in the returned data-quality report
+``report_tables``            each report table's ``compute`` gives a DataFrame with every column
+                             its disclosure roles and figure name, and no column without a role
 ``no_identifiers``           no message, description, value table or data-quality report shows
                              a ``citizen_id`` or ``respondent_id`` of the example data
 ===========================  ==================================================================
@@ -319,6 +324,14 @@ class PluginContract:
     def test_resolve_visitations(self) -> None:
         """resolve_visitations returns ResolvedVisitations or None."""
         self._contract("resolve_visitations")
+
+    def test_prepare_dataset(self) -> None:
+        """When implemented: a Dataset or None; nothing dropped without being counted."""
+        self._contract("prepare_dataset")
+
+    def test_report_tables(self) -> None:
+        """Each report table computes, with a disclosure role for every column."""
+        self._contract("report_tables")
 
     def test_no_identifiers(self) -> None:
         """No output shows a citizen or respondent identifier."""
