@@ -31,6 +31,12 @@ def _traceable(dataset: am.Dataset) -> am.Dataset:
 
 
 @pytest.fixture(scope="session")
+def id_token() -> str:
+    """The token every identifier of the fixtures starts with."""
+    return ID_TOKEN
+
+
+@pytest.fixture(scope="session")
 def registry():
     registry = am.Registry()
     registry.discover()

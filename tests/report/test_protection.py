@@ -86,7 +86,7 @@ def test_fidelity_shares_hide_small_complements_too(protected):
 
 
 def test_lights_and_ratings_are_hidden_where_their_indicators_are(protected):
-    evaluation, tables = protected
+    _, tables = protected
     indicators = tables["fidelity_indicators"]
     hidden = indicators.frame.loc[
         indicators.suppressed["light"].to_numpy(dtype=bool),
@@ -98,6 +98,17 @@ def test_lights_and_ratings_are_hidden_where_their_indicators_are(protected):
     must_hide = (merged["_merge"] == "both").to_numpy()
     assert (subs.suppressed["light"].to_numpy()[must_hide]).all()
     assert subs.frame["light"][must_hide].isna().all()
+    # An element's level is hidden where one of its sub-components' lights is.
+    element_keys = ["round", "element", "unit"]
+    hidden_subs = subs.frame.loc[subs.suppressed["light"].to_numpy(dtype=bool), element_keys]
+    ratings = tables["fidelity_ratings"]
+    merged = (
+        ratings.frame.loc[:, element_keys]
+        .astype(str)
+        .merge(hidden_subs.astype(str).drop_duplicates(), how="left", indicator=True)
+    )
+    must_hide = (merged["_merge"] == "both").to_numpy()
+    assert ratings.suppressed["level"].to_numpy()[must_hide].all()
 
 
 def test_switched_off_control_changes_nothing(evaluations):

@@ -10,7 +10,6 @@ import pytest
 
 from activemeasures.disclosure import DisclosureControl
 from activemeasures.report import write_report
-from tests.report.conftest import ID_TOKEN
 
 
 @pytest.fixture(scope="module", params=["jobfirst", "flereskalmed"])
@@ -73,10 +72,10 @@ def test_every_table_is_written_as_csv_with_the_marker_not_zero(written):
     assert not counts.isin(["1", "2", "3", "4"]).any()
 
 
-def test_no_identifier_appears_in_any_report_file(written):
+def test_no_identifier_appears_in_any_report_file(written, id_token):
     _, _, folder, _ = written
     for name, content in _files(folder).items():
-        assert ID_TOKEN.encode() not in content, name
+        assert id_token.encode() not in content, name
 
 
 def test_the_same_evaluation_gives_byte_identical_files(written, tmp_path):
