@@ -229,6 +229,12 @@ def prepare_dataset(programme: str, dataset: Dataset) -> Dataset | None:
     newest plugin first; the first that returns a dataset wins, so a plugin returns ``None``
     for programmes it has no rules for (then the dataset is used as it is).
 
+    The rules must treat each citizen's records on their own (drop an event dated before
+    the citizen's draw, an answer outside its scale): the distributed path
+    (:mod:`activemeasures.distributed`) calls the hook on each partition of the citizens and
+    adds up the counts. Checks that compare citizens (enough citizens per arm and
+    municipality) belong in the plugin's own check functions.
+
     Parameters
     ----------
     programme : str

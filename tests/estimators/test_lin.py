@@ -191,7 +191,9 @@ def test_invariances(case, seed, shift, scale):
     flipped = fit(frame, blocks, clusters, t=1 - frame.t)
     assert flipped.estimate == pytest.approx(-original.estimate, rel=1e-8, abs=1e-10)
     assert flipped.std_error == pytest.approx(original.std_error, rel=1e-8)
-    assert flipped.df == pytest.approx(original.df, rel=1e-8)
+    # The CR2 (Bell-McCaffrey) df goes through matrix square roots of the clusters' blocks:
+    # its rounding is of the order of the other invariances' (1e-7), not of the estimate's.
+    assert flipped.df == pytest.approx(original.df, rel=1e-7)
 
 
 @settings(max_examples=EXAMPLES)

@@ -9,8 +9,10 @@ computed on the citizens observed that week (SPEC.md §5.1; 001, L287, L332, L36
 All weeks come from one pass over grouped sufficient statistics: per arm × block × week the
 number of observed citizens, their mean and the sum of squared deviations (DESIGN.md §9).
 Citizens are processed in blocks of rows; inside a block they are sorted by arm and block and
-reduced with :func:`numpy.add.reduceat`, and blocks of rows are merged with the pairwise update
-of Chan, Golub and LeVeque (1983). There is no Python loop over weeks or citizens.
+reduced with :func:`numpy.add.reduceat` (with at most four groups, as for the unblocked
+methods, each block is instead summed per group in place by a product with a 0/1 group
+matrix), and blocks of rows are merged with the pairwise update of Chan, Golub and LeVeque
+(1983). There is no Python loop over weeks or citizens.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ EFFECT_COLUMNS = (
 
 #: Citizens processed together; a block of rows × 78 weeks of float64 is about 2.5 MB.
 _CHUNK_ROWS = 4096
+
+#: Most groups (arms × blocks) whose moments :func:`_dense_moments` sums by products with a
+#: group-indicator matrix (the unblocked methods have two); beyond it, sorting each block of
+#: rows by group and reducing is cheaper.
+_DENSE_GROUPS = 4
 
 #: 1 - leverage at or below which a citizen counts as fitted exactly (method "lin").
 _LEVERAGE_ONE = 1e-10
@@ -360,6 +367,10 @@ def _moments(data: _Weekly) -> _Moments:
     with a constant outcome has exactly zero variance.
     """
     n_groups, n_weeks = 2 * data.n_blocks, data.n_weeks
+    if data.mask is None and n_groups <= _DENSE_GROUPS:
+        dense = _dense_moments(data)
+        if dense is not None:
+            return dense
     if data.y.dtype == np.bool_:
         count = np.zeros((n_groups, n_weeks), dtype=np.int64)
         ones = np.zeros((n_groups, n_weeks), dtype=np.int64)
@@ -383,14 +394,117 @@ def _moments(data: _Weekly) -> _Moments:
         y -= np.repeat(mean_b, np.diff(np.r_[starts, len(rows)]), axis=0)
         y *= observed
         m2_b = np.add.reduceat(y * y, starts, axis=0)
-        n_a = n[groups]
-        total = n_a + n_b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share_b = np.where(total > 0, n_b / total, 0.0)
-        delta = mean_b - mean[groups]
-        mean[groups] += delta * share_b
-        m2[groups] += m2_b + delta * delta * n_a * share_b
-        n[groups] = total
+        n[groups], mean[groups], m2[groups] = _merge_moments(
+            n[groups], mean[groups], m2[groups], n_b, mean_b, m2_b
+        )
+    return _Moments(n, mean, m2)
+
+
+def _dense_moments(data: _Weekly) -> _Moments | None:
+    """:func:`_moments` of a panel (observed weeks a prefix) by matrix products.
+
+    Blocks of rows are read in place, not sorted: censored cells are zeroed by multiplying
+    with the observed mask, and the sums per group and week are the product of the 0/1
+    matrix "row in group" (groups × rows) with the block, one :func:`numpy.einsum` call
+    instead of a sort and a reduction per group (einsum's own loops: a BLAS product would
+    start threads, which costs far more than it saves at these sizes on a busy machine).
+    Indicator counts are exact in float32 (a block has fewer than :math:`2^{24}` rows).
+    Other outcomes: each block's group means, then the squared deviations from them (two
+    passes over the block, in cache), merged across blocks with :func:`_merge_moments`.
+    Work buffers are allocated once per call. A non-finite value in a censored cell turns
+    into NaN under the multiplication; then this returns ``None`` and :func:`_moments` takes
+    its general path, which never reads censored cells.
+    """
+    n_groups, n_weeks = 2 * data.n_blocks, data.n_weeks
+    boolean = data.y.dtype == np.bool_
+    size = min(_CHUNK_ROWS, len(data.group))
+    table = _prefix_table(n_weeks) if boolean else _prefix_table(n_weeks).astype(np.float64)
+    labels = np.arange(n_groups)[:, None]
+    work = np.float32 if boolean else np.float64
+    in_group = np.empty((n_groups, size), dtype=bool)
+    indicator = np.empty((n_groups, size), dtype=work)
+    observed = np.empty((size, n_weeks), dtype=table.dtype)
+    y = np.empty((size, n_weeks), dtype=work)
+    hits = np.empty((size, n_weeks), dtype=bool) if boolean else None
+    centre = None if boolean else np.empty((size, n_weeks))
+    sums = np.empty((n_groups, n_weeks), dtype=work)
+    count = np.zeros((n_groups, n_weeks), dtype=np.int64)
+    ones = np.zeros((n_groups, n_weeks), dtype=np.int64)
+    n, mean, m2 = (np.zeros((n_groups, n_weeks)) for _ in range(3))
+    for begin in range(0, len(data.group), size):
+        block = slice(begin, begin + size)
+        group = data.group[block]
+        rows = len(group)
+        kept = group >= 0
+        if not kept.any():
+            continue
+        weeks = np.where(kept, np.minimum(data.observed_weeks[block], n_weeks), 0)
+        by_last = np.bincount(
+            np.where(kept, group, 0) * (n_weeks + 1) + weeks, minlength=n_groups * (n_weeks + 1)
+        ).reshape(n_groups, n_weeks + 1)
+        n_b = np.cumsum(by_last[:, ::-1], axis=1)[:, ::-1][:, 1:]  # #{T >= w} per group
+        mask = np.take(table, weeks, axis=0, out=observed[:rows], mode="clip")
+        np.equal(group, labels, out=in_group[:, :rows])
+        a = indicator[:, :rows]
+        np.copyto(a, in_group[:, :rows])
+        if boolean:
+            np.logical_and(data.y[block], mask, out=hits[:rows])
+            np.copyto(y[:rows], hits[:rows])
+            ones += np.rint(np.einsum("gi,iw->gw", a, y[:rows], out=sums)).astype(np.int64)
+            count += n_b
+            continue
+        values = y[:rows]
+        np.copyto(values, data.y[block])
+        n_b = n_b.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            values *= mask
+            np.einsum("gi,iw->gw", a, values, out=sums)
+            if not np.isfinite(sums).all():
+                return None
+            mean_b = sums / np.where(n_b > 0, n_b, 1.0)
+            fitted = np.take(mean_b, np.maximum(group, 0), axis=0, out=centre[:rows], mode="clip")
+            fitted *= mask
+            values -= fitted
+            values *= values
+            m2_b = np.einsum("gi,iw->gw", a, values)
+        n, mean, m2 = _merge_moments(n, mean, m2, n_b, mean_b, m2_b)
+    if not boolean:
+        return _Moments(n, mean, m2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(count > 0, ones / count, 0.0)
+        m2 = np.where(count > 0, ones * (count - ones) / count, 0.0)
+    return _Moments(count.astype(np.float64), mean, m2)
+
+
+def _merge_moments(
+    n_a: np.ndarray,
+    mean_a: np.ndarray,
+    m2_a: np.ndarray,
+    n_b: np.ndarray,
+    mean_b: np.ndarray,
+    m2_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Counts, means and squared deviations of two sets of citizens together (Chan et al.).
+
+    :math:`n = n_a + n_b`, :math:`\bar y = \bar y_a + \delta n_b / n` and
+    :math:`M_2 = M_{2,a} + M_{2,b} + \delta^2 n_a n_b / n` with :math:`\delta = \bar y_b -
+    \bar y_a`, element by element (0 where :math:`n = 0`). :func:`_moments` merges blocks of
+    rows with it, and :mod:`activemeasures.distributed` merges partitions of citizens.
+    """
+    total = n_a + n_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_b = np.where(total > 0, n_b / total, 0.0)
+    delta = mean_b - mean_a
+    mean = mean_a + delta * share_b
+    m2 = m2_a + m2_b + delta * delta * n_a * share_b
+    return total, mean, m2
+
+
+def _combine_moments(parts: Sequence[_Moments]) -> _Moments:
+    """The moments of several disjoint sets of citizens (same groups and weeks), merged."""
+    n, mean, m2 = (np.array(a, dtype=np.float64) for a in attrs.astuple(parts[0], recurse=False))
+    for part in parts[1:]:
+        n, mean, m2 = _merge_moments(n, mean, m2, part.n, part.mean, part.m2)
     return _Moments(n, mean, m2)
 
 
@@ -1055,14 +1169,40 @@ def weekly_effects(
     else:
         moments = _moments(weekly)
         fit = (_raw if method == "raw" else _blocked)(weekly, moments)
+    return _curve(
+        fit,
+        n_weeks=weekly.n_weeks,
+        outcome=weekly.name,
+        label=weekly.label,
+        method=method,
+        alpha=alpha,
+        bands=bands,
+        n_draws=n_draws,
+        seed=seed,
+        balanced=balanced,
+    )
 
+
+def _curve(
+    fit: _Fit,
+    *,
+    n_weeks: int,
+    outcome: str,
+    label: str,
+    method: str,
+    alpha: float,
+    bands: bool,
+    n_draws: int,
+    seed: int,
+    balanced: bool,
+) -> EffectCurve:
+    """Standard errors, intervals, p-values and the band of a fit: the curve."""
     with np.errstate(divide="ignore", invalid="ignore"):
         std_error = np.sqrt(fit.variance)
         df = np.where(fit.df > 0, fit.df, np.nan)
         critical = special.stdtrit(df, 1.0 - alpha / 2)
         statistic = fit.estimate / std_error
         p_value = 2.0 * special.stdtr(df, -np.abs(statistic))
-    n_weeks = weekly.n_weeks
     band_lower = band_upper = np.full(n_weeks, np.nan)
     c_hat, correlation = np.nan, None
     if bands:
@@ -1088,8 +1228,8 @@ def weekly_effects(
         band_lower=band_lower,
         band_upper=band_upper,
         n_blocks_dropped=fit.n_blocks_dropped,
-        outcome=weekly.name,
-        label=weekly.label,
+        outcome=outcome,
+        label=label,
         method=method,
         alpha=float(alpha),
         balanced=bool(balanced),

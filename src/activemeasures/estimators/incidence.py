@@ -350,18 +350,51 @@ def cumulative_incidence(
     horizon = int(horizon)
     if horizon < 1:
         raise ValueError(f"horizon must be >= 1, got {horizon}")
+    events, exits, n_excluded = _event_counts(
+        event, observed, codes, len(labels), horizon=horizon, balanced=balanced
+    )
+    return _curve(
+        labels, events, exits, n_excluded, alpha=alpha, ci=ci, balanced=balanced, horizon=horizon
+    )
+
+
+def _event_counts(
+    event: np.ndarray,
+    observed: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    *,
+    horizon: int,
+    balanced: bool,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Events and exits per group × week (sufficient statistics) and the citizens left out.
+
+    Sums over citizens: :mod:`activemeasures.distributed` adds them up over partitions.
+    """
     keep = observed >= horizon if balanced else np.ones(len(event), dtype=bool)
     n_excluded = int((~keep).sum())
     event, observed, codes = event[keep], observed[keep], codes[keep]
     event = np.where(event > horizon, 0, event)
     exit_week = np.minimum(np.where(event > 0, event, observed), horizon)
-
-    n_groups = len(labels)
     size = n_groups * (horizon + 1)
     # Per group: events by week and exits by week (column 0 = never at risk).
     events = np.bincount(codes * (horizon + 1) + event, minlength=size).reshape(n_groups, -1)
     exits = np.bincount(codes * (horizon + 1) + exit_week, minlength=size).reshape(n_groups, -1)
-    events, exits = events[:, 1:], exits[:, 1:]
+    return events[:, 1:], exits[:, 1:], n_excluded
+
+
+def _curve(
+    labels: pd.Index,
+    events: np.ndarray,
+    exits: np.ndarray,
+    n_excluded: int,
+    *,
+    alpha: float,
+    ci: str,
+    balanced: bool,
+    horizon: int,
+) -> IncidenceCurve:
+    """The Kaplan–Meier curve of the events and exits per group × week."""
     at_risk = np.cumsum(exits[:, ::-1], axis=1)[:, ::-1]  # n_w = #{exit >= w}
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = np.where(at_risk > 0, events / at_risk, 0.0)

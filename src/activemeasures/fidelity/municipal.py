@@ -226,17 +226,52 @@ def municipality_means(
         arm_codes, arms = pd.factorize(panel.citizens["arm"], sort=True)
     else:
         arm_codes, arms = np.zeros(panel.n_citizens, dtype=np.int64), pd.Index([ALL_ARMS])
-    group = np.where(arm_codes >= 0, municipality_codes * len(arms) + arm_codes, -1).astype(
-        np.int64
+    statistics = _window_statistics(
+        panel, outcome, first, last, municipality_codes, len(municipalities), arm_codes, len(arms)
     )
-    n_groups = len(municipalities) * len(arms)
+    return _means_table(statistics, municipalities, arms, factor)
+
+
+def _window_statistics(
+    panel: Panel,
+    outcome: Outcome | State | str,
+    first: int,
+    last: int,
+    municipality_codes: np.ndarray,
+    n_municipalities: int,
+    arm_codes: np.ndarray,
+    n_arms: int,
+) -> dict[str, np.ndarray]:
+    """Sums over citizens per group (municipality × arm) of the window's cells.
+
+    ``n`` and ``sums`` (groups × weeks of the window, :func:`_group_sums`), ``n_citizens``
+    (citizens with a counted cell) and ``members`` (citizens) per group. Citizens with an arm
+    code below 0 are left out. All four are sums over citizens, so the statistics of
+    disjoint sets of citizens add up (:mod:`activemeasures.distributed`).
+    """
+    group = np.where(arm_codes >= 0, municipality_codes * n_arms + arm_codes, -1).astype(np.int64)
+    n_groups = n_municipalities * n_arms
     values, counts = _window_values(panel, outcome, first, last)
     n, sums = _group_sums(values, counts, group, n_groups)
+    used = group >= 0
+    return {
+        "n": n,
+        "sums": sums,
+        "n_citizens": np.bincount(
+            group[used], weights=counts[used].any(axis=1), minlength=n_groups
+        ).astype(np.int64),
+        "members": np.bincount(group[used], minlength=n_groups).astype(np.int64),
+    }
+
+
+def _means_table(
+    statistics: dict[str, np.ndarray], municipalities: pd.Index, arms: pd.Index, factor: float
+) -> pd.DataFrame:
+    """The table of :func:`municipality_means` from :func:`_window_statistics`."""
+    n, sums = statistics["n"], statistics["sums"]
     mean, n_weeks = _mean_over(_weekly_means(n, sums), n > 0)
-    n_citizens = np.bincount(
-        group[group >= 0], weights=counts[group >= 0].any(axis=1), minlength=n_groups
-    )
-    present = np.bincount(group[group >= 0], minlength=n_groups) > 0
+    n_citizens = statistics["n_citizens"]
+    present = statistics["members"] > 0
     table = pd.DataFrame(
         {
             "municipality": np.repeat(np.asarray(municipalities, dtype=object), len(arms)),
@@ -334,19 +369,25 @@ def municipality_effects(
     municipality_codes, municipalities = pd.factorize(panel.citizens["municipality"], sort=True)
     arm = panel.citizens["arm"].to_numpy(dtype=object)
     arm_codes = np.select([arm == treatment, arm == control], [0, 1], default=-1)
-    group = np.where(arm_codes >= 0, municipality_codes * 2 + arm_codes, -1).astype(np.int64)
+    statistics = _window_statistics(
+        panel, outcome, first, last, municipality_codes, len(municipalities), arm_codes, 2
+    )
+    return _effects_table(statistics, municipalities, factor)
+
+
+def _effects_table(
+    statistics: dict[str, np.ndarray], municipalities: pd.Index, factor: float
+) -> pd.DataFrame:
+    """The table of :func:`municipality_effects` from :func:`_window_statistics` (2 arms)."""
     n_municipalities = len(municipalities)
-    values, counts = _window_values(panel, outcome, first, last)
-    n, sums = _group_sums(values, counts, group, 2 * n_municipalities)
-    shape = (n_municipalities, 2, last - first + 1)
+    n, sums = statistics["n"], statistics["sums"]
+    shape = (n_municipalities, 2, n.shape[1])
     weekly = _weekly_means(n, sums).reshape(shape)
     n = n.reshape(shape)
     both = (n[:, 0] > 0) & (n[:, 1] > 0)
     mean_treatment, n_weeks = _mean_over(weekly[:, 0], both)
     mean_control, _ = _mean_over(weekly[:, 1], both)
-    n_citizens = np.bincount(
-        group[group >= 0], weights=counts[group >= 0].any(axis=1), minlength=2 * n_municipalities
-    ).reshape(n_municipalities, 2)
+    n_citizens = statistics["n_citizens"].reshape(n_municipalities, 2)
     return pd.DataFrame(
         {
             "municipality": np.asarray(municipalities, dtype=object),

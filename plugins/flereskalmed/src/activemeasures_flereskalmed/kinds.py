@@ -122,6 +122,9 @@ class VisitationShare:
     tables = ("citizens", "visitations")
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -409,6 +412,9 @@ class EverShare:
     tables = ("citizens", "activities", "hours")
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:

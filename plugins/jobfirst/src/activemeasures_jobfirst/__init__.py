@@ -105,9 +105,10 @@ def register_success_criteria(programme: str) -> list[am.SuccessCriterion]:
 
 @am.hookimpl
 def prepare_dataset(programme: str, dataset: am.Dataset) -> am.Dataset | None:
-    """JobFirst's data rules before an evaluation: arms and municipalities checked, events
-    before the draw date and survey answers outside their scale removed and counted
-    (:func:`activemeasures_jobfirst.checks.clean_dataset`)."""
+    """JobFirst's record rules before an evaluation: events before the draw date and survey
+    answers outside their scale removed and counted
+    (:func:`activemeasures_jobfirst.checks.clean_dataset` with ``design=False``; the design
+    checks compare citizens and are :func:`~activemeasures_jobfirst.checks.check_dataset`'s)."""
     if programme not in _VERSIONS:
         return None
-    return checks.clean_dataset(dataset)
+    return checks.clean_dataset(dataset, design=False)

@@ -144,6 +144,7 @@ def check_dataset(
     scales: Mapping[str, tuple[float, float]] | None = None,
     staff_scale: tuple[float, float] = STAFF_SCALE,
     min_per_arm: int = MIN_PER_ARM_PER_MUNICIPALITY,
+    design: bool = True,
 ) -> DataQualityReport:
     """Check a dataset against JobFirst's design rules (SPEC.md §3.1; 004, L47-53).
 
@@ -160,6 +161,12 @@ def check_dataset(
         Scale of staff items without an entry in *scales*.
     min_per_arm : int, default 100
         Citizens each arm should have in each municipality (004, L49-53).
+    design : bool, default True
+        Check the design rules that compare citizens (arms, municipalities with one arm, the
+        ``min_per_arm`` notes). ``False`` applies only the rules on single records (events,
+        survey answers), which give the same on any part of the citizens: what
+        :func:`activemeasures.evaluate` applies through the plugin's ``prepare_dataset``
+        hook, also partition by partition on the distributed path.
 
     Returns
     -------
@@ -212,10 +219,12 @@ def check_dataset(
     if min_per_arm < 0:
         raise ValueError(f"min_per_arm must be >= 0, got {min_per_arm}")
     citizens = dataset.citizens
-    problems = _arm_problems(citizens, ARMS)
-    if problems:
-        raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))
-    entries = _small_arms(citizens, ARMS, int(min_per_arm))
+    entries = []
+    if design:
+        problems = _arm_problems(citizens, ARMS)
+        if problems:
+            raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))
+        entries = _small_arms(citizens, ARMS, int(min_per_arm))
     if dataset.events is not None:
         entries.append(
             QualityEntry(
@@ -250,13 +259,14 @@ def clean_dataset(
     scales: Mapping[str, tuple[float, float]] | None = None,
     staff_scale: tuple[float, float] = STAFF_SCALE,
     min_per_arm: int = MIN_PER_ARM_PER_MUNICIPALITY,
+    design: bool = True,
 ) -> Dataset:
     """The dataset without the records :func:`check_dataset` excludes, and its report added.
 
     Parameters
     ----------
     dataset : Dataset
-    scales, staff_scale, min_per_arm
+    scales, staff_scale, min_per_arm, design
         As for :func:`check_dataset`.
 
     Returns
@@ -285,7 +295,9 @@ def clean_dataset(
     >>> clean.survey["value"].tolist(), clean.quality.excluded("survey")
     ([3.0], 1)
     """
-    report = check_dataset(dataset, scales=scales, staff_scale=staff_scale, min_per_arm=min_per_arm)
+    report = check_dataset(
+        dataset, scales=scales, staff_scale=staff_scale, min_per_arm=min_per_arm, design=design
+    )
     events, survey = dataset.events, dataset.survey
     if events is not None:
         events = events.loc[~_events_before_draw(dataset)].reset_index(drop=True)

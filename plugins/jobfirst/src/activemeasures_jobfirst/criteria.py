@@ -102,6 +102,9 @@ class MeanHoursInWindow:
     tables = ("citizens", "hours")
     #: Values are a score or mean (shown as a number).
     scale: ClassVar[str] = "score"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -223,6 +226,9 @@ class ProgressionShare:
     tables = ("citizens",)
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def configured(self) -> bool:

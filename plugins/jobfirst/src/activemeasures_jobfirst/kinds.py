@@ -317,6 +317,9 @@ class StateDuring:
     tables = ("citizens", "activities")
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
@@ -431,6 +434,9 @@ class HoursDuringCourse:
     tables = ("citizens", "activities", "hours")
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     def __attrs_post_init__(self) -> None:
         if self.hours_at == "course_workplace" and not self.same_workplace:
@@ -586,6 +592,9 @@ class EventAfterCourse:
     tables = ("citizens", "activities", "hours", "events")
     #: Values are shares (shown in %).
     scale: ClassVar[str] = "share"
+    #: Per-municipality numerators and denominators are sums over citizens: the
+    #: distributed path adds them up over partitions (activemeasures.distributed).
+    combine: ClassVar[str] = "sum"
 
     @property
     def codes(self) -> dict[str, tuple[str, ...]]:
