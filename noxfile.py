@@ -43,8 +43,8 @@ def tests(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then run its doctests."""
     # The testing extra: the reference pages document activemeasures.testing (hypothesis);
-    # plots: the how-to guides draw figures in their doctests.
-    session.install("-e", ".[docs,testing,plots]", *PLUGINS)
+    # plots: the how-to guides draw figures; dask: the distributed reference runs its example.
+    session.install("-e", ".[docs,testing,plots,dask]", *PLUGINS)
     common = ("-W", "--keep-going", "-q")
     session.run("sphinx-build", *common, "-b", "html", "docs", "docs/_build/html")
     session.run("sphinx-build", *common, "-b", "doctest", "docs", "docs/_build/doctest")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from activemeasures.disclosure import DisclosureControl, ProtectedTable, protect, protect_shares
 from activemeasures.disclosure._suppress import exposed_frame
+from activemeasures.estimators.curves import EFFECT_COLUMNS
 
 __all__ = ["SUMMARY_COLUMNS", "TEXT_TABLES", "disclosure_summary", "protect_evaluation"]
 
@@ -25,21 +26,17 @@ TEXT_TABLES = ("parameters", "plugins", "problems")
 #: Columns of :func:`disclosure_summary`.
 SUMMARY_COLUMNS = ("table", "n_cells", "n_primary", "n_secondary", "n_exposed_totals")
 
-#: Statistics of an effect curve and the counts each rests on (a contrast: both arms).
+#: Statistics of an effect curve and the counts each rests on: a mean on its arm, every
+#: contrast of the arms (estimate, SE, CI, p-value, df, band) on both arms.
 _BOTH = ("n_treatment", "n_control")
 _EFFECT_ROLES = {
     "mean_treatment": "n_treatment",
     "mean_control": "n_control",
     **dict.fromkeys(
         (
-            "estimate",
-            "std_error",
-            "ci_lower",
-            "ci_upper",
-            "p_value",
-            "df",
-            "band_lower",
-            "band_upper",
+            c
+            for c in EFFECT_COLUMNS
+            if c not in ("week", *_BOTH, "mean_treatment", "mean_control", "n_blocks_dropped")
         ),
         _BOTH,
     ),
