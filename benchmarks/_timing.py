@@ -4,6 +4,9 @@
   (``time.perf_counter``); the benchmarks report the best one. As in :mod:`timeit`, the
   garbage collector is run before and switched off during each timed call, so a collection
   triggered by earlier allocations does not land in one of the timings.
+* :func:`interleaved` times several functions in rounds (one call of each per round), so
+  that a slow phase of a shared machine (other processes, frequency changes) hits the library
+  and its baseline alike instead of one of them; each keeps its best time.
 * :func:`peak_traced` runs a function once under :mod:`tracemalloc` and returns the peak of
   memory allocated *during* the call (memory held before the call is not counted). NumPy and
   pandas report their buffers to tracemalloc, so this covers the arrays; buffers allocated by
@@ -16,13 +19,13 @@ from __future__ import annotations
 import gc
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["MemoryTrace", "Timing", "best_of", "peak_traced"]
+__all__ = ["MemoryTrace", "Timing", "best_of", "interleaved", "peak_traced"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,49 @@ def best_of(func: Callable[[], T], repeat: int = 3) -> tuple[Timing, T]:
             if was_enabled:
                 gc.enable()
     return Timing(tuple(times)), result  # type: ignore[return-value]
+
+
+def _timed_call(func: Callable[[], T]) -> tuple[float, T]:
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        result = func()
+        return time.perf_counter() - start, result
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def interleaved(
+    funcs: Mapping[str, Callable[[], Any]],
+    rounds: int = 3,
+    *,
+    calls: Mapping[str, int] | None = None,
+) -> tuple[dict[str, Timing], dict[str, Any]]:
+    """Time several functions in ``rounds`` rounds, one call of each per round, in order.
+
+    ``calls`` gives a function fewer or more calls (say, 1 for a slow baseline): it is called
+    in the first ``calls[name]`` rounds (or several times per round when above ``rounds``).
+    Returns the timings and the result of each function's last call. Results are dropped
+    before the next call of the same function, so at most one result per function is alive.
+    """
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
+    wanted = {name: (calls or {}).get(name, rounds) for name in funcs}
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    results: dict[str, Any] = {}
+    for _ in range(max(rounds, *wanted.values())):
+        for name, func in funcs.items():
+            per_round = -(-wanted[name] // rounds)  # calls in this round
+            for _call in range(per_round):
+                if len(times[name]) >= wanted[name]:
+                    break
+                results[name] = None
+                elapsed, results[name] = _timed_call(func)
+                times[name].append(elapsed)
+    return {name: Timing(tuple(t)) for name, t in times.items()}, results
 
 
 def peak_traced(func: Callable[[], T]) -> tuple[MemoryTrace, T]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _timing import best_of
+from _timing import interleaved
 
 from activemeasures import Dataset
 from activemeasures.fidelity import NATIONAL, Population
@@ -187,8 +187,15 @@ def run(scale: float = 1.0, repeat: int = 3, seed: int = SEED) -> list[dict[str,
     rng = np.random.default_rng(seed)
     data = make_dataset(rng, n)
     small = head(data, n_small)
-    library, _ = best_of(lambda: library_tables(data), repeat)
-    loop, theirs = best_of(lambda: [f(small) for f in BASELINES], repeat=1)
+    measured, results = interleaved(
+        {
+            "kinds": lambda: library_tables(data),
+            "pandas": lambda: [f(small) for f in BASELINES],
+        },
+        rounds=repeat,
+        calls={"pandas": 1},
+    )
+    library, loop, theirs = measured["kinds"], measured["pandas"], results["pandas"]
     _check_agreement(library_tables(small), theirs)
     scaled = loop.best * n / n_small
     return [
@@ -218,7 +225,6 @@ def run(scale: float = 1.0, repeat: int = 3, seed: int = SEED) -> list[dict[str,
                     "unit": "x",
                     "direction": ">=",
                     "target": 50.0,
-                    "future_target": None,
                 }
             ],
         }

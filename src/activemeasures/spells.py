@@ -295,6 +295,19 @@ def _mask_unobserved(matrix: np.ndarray, observed: np.ndarray | None) -> np.ndar
     return matrix & (np.arange(matrix.shape[1]) < observed[:, None])
 
 
+def _compare(op: np.ufunc, x: np.ndarray, y: object, out: np.ndarray) -> np.ndarray:
+    """``op(x, y)`` as 0/1 into the unsigned integer buffer ``out`` (returned).
+
+    A comparison writes booleans; into a ``uint8`` buffer they go through its boolean view
+    (same bytes, 0 or 1), which avoids NumPy's much slower casting loop.
+    """
+    if out.dtype == np.uint8:
+        op(x, y, out=out.view(np.bool_))
+    else:
+        op(x, y, out=out, casting="unsafe")
+    return out
+
+
 class _BlockEngine:
     """Spell computations on a block of rows, laid out week-major.
 
@@ -303,6 +316,11 @@ class _BlockEngine:
     "the same citizen ``k`` weeks earlier" is the array ``k`` rows up, so every shift along
     weeks is a contiguous slice and every step of the algorithm is one element-wise operation
     over all citizens of the block, run by NumPy's SIMD loops. Work buffers are allocated once.
+
+    The rule needs two prefix scans along weeks (a running count of active weeks and the
+    latest spell start). They run in place as Brent and Kung's (1982) work-efficient scan: an
+    up-sweep and a down-sweep of ``log2(weeks)`` steps each, step ``k`` touching every
+    ``2^k``-th week only, so a scan costs about two element-wise passes over the block.
     """
 
     def __init__(self, rule: SpellRule, n_weeks: int, block_rows: int) -> None:
@@ -332,108 +350,106 @@ class _BlockEngine:
         padded[:, : self.n_weeks] = block
         packed = np.packbits(padded.reshape(-1)).reshape(n_rows, self.padded_weeks // 8)
         packed = np.ascontiguousarray(packed.T)  # byte j of every row: weeks 8j .. 8j+7
+        by_byte = out.reshape(self.padded_weeks // 8, 8, n_rows)
         for bit in range(8):  # bit b of byte j is week 8j + b
-            np.bitwise_and(packed >> (7 - bit), 1, out=out[bit::8], casting="unsafe")
-        return out
+            np.right_shift(packed, 7 - bit, out=by_byte[:, bit], casting="unsafe")
+        return np.bitwise_and(out, 1, out=out)
 
     @staticmethod
-    def _shifted_op(op: np.ufunc, x: np.ndarray, k: int, out: np.ndarray) -> np.ndarray:
-        """``out[w] = op(x[w], x[w - k])`` for ``w >= k``, ``x[w]`` before (weeks on axis 0)."""
-        op(x[k:], x[:-k], out=out[k:])
-        out[:k] = x[:k]
-        return out
+    def _scan(x: np.ndarray, op: np.ufunc) -> np.ndarray:
+        """Inclusive prefix scan of ``op`` along axis 0 (weeks), in place (Brent-Kung).
 
-    def _scan(
-        self, source: np.ndarray, x: np.ndarray, spare: np.ndarray, op: np.ufunc
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Inclusive prefix scan of ``op`` along weeks (Hillis-Steele: log2(weeks) steps).
-
-        Reads ``source`` (left unchanged unless it is ``x``) and works in ``x`` and ``spare``,
-        which swap roles at every step. Returns ``(result, the other buffer)``.
+        Up-sweep: for ``s = 1, 2, 4, ...`` week ``i`` with ``i + 1`` a multiple of ``2s``
+        takes in week ``i - s``; afterwards week ``2^k - 1`` holds the scan of weeks
+        ``0 .. 2^k - 1``. Down-sweep: for the same ``s`` in reverse, week ``i`` with
+        ``i + 1`` an odd multiple of ``s`` (above ``2s``) takes in week ``i - s``, which is
+        complete by then. The target and source weeks of a step never overlap.
         """
-        x = self._shifted_op(op, source, 1, x)
-        k = 2
-        while k < self.padded_weeks:
-            x, spare = self._shifted_op(op, x, k, spare), x
-            k *= 2
-        return x, spare
+        n = x.shape[0]
+        s = 1
+        while 2 * s <= n:
+            target = x[2 * s - 1 :: 2 * s]
+            op(target, x[s - 1 :: 2 * s][: len(target)], out=target)
+            s *= 2
+        while s > 1:
+            s //= 2
+            target = x[3 * s - 1 :: 2 * s]
+            if len(target):
+                op(target, x[2 * s - 1 :: 2 * s][: len(target)], out=target)
+        return x
 
     # -------------------------------------------------------------- the rule
 
-    def _starts(self, active: np.ndarray, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    def _starts(self, active: np.ndarray, running: np.ndarray, out: np.ndarray) -> np.ndarray:
         """1 at active weeks with no active week among the ``max_gap + 1`` weeks before them.
 
-        Builds "any active among the ``max_gap + 1`` weeks ending here" by doubling windows
-        (overlap is harmless for "any"), then compares each week with the window ending the
-        week before: ``active > window`` is "active and not any".
+        The active weeks among weeks ``w - 1 - max_gap .. w - 1`` are the difference of the
+        running count ``running[w - 1] - running[w - 2 - max_gap]``; ``active > that`` is
+        "active and none before".
         """
         length = self.rule.max_gap + 1
-        buffers, turn = (out, spare), 0
-        window = active
-        span = 1  # `window` covers `span` weeks ending at each week
-        while span * 2 <= length:
-            window = self._shifted_op(np.bitwise_or, window, span, buffers[turn])
-            turn, span = 1 - turn, span * 2
-        if span < length:
-            window = self._shifted_op(np.bitwise_or, window, length - span, buffers[turn])
-            turn = 1 - turn
-        starts = buffers[turn]
-        starts[0] = active[0]
-        np.greater(active[1:], window[:-1], out=starts[1:])
-        return starts
+        out[0] = 0
+        if length < self.padded_weeks:
+            out[1 : length + 1] = running[:length]
+            np.subtract(running[length:-1], running[: -length - 1], out=out[length + 1 :])
+        else:
+            out[1:] = running[:-1]
+        return _compare(np.greater, active, out, out)
 
-    def _spans_minus_one(
-        self, starts: np.ndarray, out: np.ndarray, spare: np.ndarray
-    ) -> np.ndarray:
+    def _spans_minus_one(self, starts: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Per active week: weeks since its spell's first week (the last start so far)."""
-        first_week = np.multiply(starts, self._position, out=out)
-        first_week, _ = self._scan(first_week, first_week, spare, np.maximum)
+        first_week = self._scan(np.multiply(starts, self._position, out=out), np.maximum)
         return np.subtract(self._position, first_week, out=first_week)
 
-    def _active_counts_minus_one(
-        self, active: np.ndarray, starts: np.ndarray, work: list[np.ndarray]
+    def _counts_minus_one(
+        self, running: np.ndarray, starts: np.ndarray, out: np.ndarray
     ) -> np.ndarray:
         """Per active week: active weeks of its spell up to it, minus one.
 
-        The running total of active weeks minus its value at the spell's first week (a prefix
-        maximum of the totals at starts, since totals never decrease). Uses three buffers.
+        The running count minus its value at the spell's first week (a prefix maximum of the
+        running counts at starts, since running counts never decrease).
         """
-        running, spare = self._scan(active, work[0], work[1], np.add)
-        base = np.multiply(running, starts, out=spare)
-        base, _ = self._scan(base, base, work[2], np.maximum)
-        return np.subtract(running, base, out=running)
+        base = self._scan(np.multiply(running, starts, out=out), np.maximum)
+        return np.subtract(running, base, out=base)
 
     def first_met(self, block: np.ndarray, observed: np.ndarray | None) -> np.ndarray:
+        """First week met per row of ``block`` (1-based, 0 if never, then 0 beyond observed).
+
+        The rule is causal (whether it is met in week ``w`` depends on weeks ``1 .. w`` only),
+        so censoring is applied to the result: a week met after the observed weeks is 0.
+        """
         n_rows = block.shape[0]
         views = [b[:, :n_rows] for b in self._buffers]
         active = self._load(block, views[0])
-        if observed is not None:
-            active &= np.arange(self.padded_weeks)[:, None] < observed[None, :]
-        starts = self._starts(active, views[1], views[2])  # lands in one of the two
-        work = [v for v in views[1:] if v is not starts]
+        np.copyto(views[1], active)
+        running = self._scan(views[1], np.add)
+        starts = self._starts(active, running, views[2])
         if self.rule.max_total_gap is not None:
-            self._split_on_total_gap(active, starts, work)
+            self._split_on_total_gap(active, running, starts, views[3:])
         if self.rule.count_gap_weeks:
-            counts = self._spans_minus_one(starts, work[0], work[1])
+            counts = self._spans_minus_one(starts, views[3])
         else:
-            counts = self._active_counts_minus_one(active, starts, work)
-        met = np.greater_equal(counts, self.rule.min_weeks - 1, out=counts)
+            counts = self._counts_minus_one(running, starts, views[3])
+        met = _compare(np.greater_equal, counts, self.rule.min_weeks - 1, counts)
         if self.rule.count_gap_weeks or self.rule.min_weeks < 2:
             # Spans also grow in gap weeks. Active counts grow only in active weeks, so the
             # first week they reach a threshold above 0 is an active week already.
             met &= active
         # The first met week is the one with the most weeks after it.
         latest_first = np.multiply(met, self._reverse, out=met).max(axis=0).astype(np.int64)
-        return np.where(latest_first > 0, self.padded_weeks - latest_first + 1, 0)
+        week = np.where(latest_first > 0, self.padded_weeks - latest_first + 1, 0)
+        if observed is not None:
+            week[week > observed] = 0
+        return week
 
     def _split_on_total_gap(
-        self, active: np.ndarray, starts: np.ndarray, work: list[np.ndarray]
+        self, active: np.ndarray, running: np.ndarray, starts: np.ndarray, work: list[np.ndarray]
     ) -> None:
         """Add the starts caused by ``max_total_gap``, a round per break (as ``_cell_starts``)."""
         columns = np.arange(active.shape[1])
         while True:
-            spans = np.copyto(work[3], self._spans_minus_one(starts, work[3], work[0])) or work[3]
-            counts = self._active_counts_minus_one(active, starts, work[:3])
+            spans = self._spans_minus_one(starts, work[0])
+            counts = self._counts_minus_one(running, starts, work[1])
             gap_weeks = np.subtract(spans, counts, out=counts)
             violation = (gap_weeks > self.rule.max_total_gap) & (active > starts)
             if not violation.any():
