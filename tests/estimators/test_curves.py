@@ -231,6 +231,21 @@ def test_equals_the_per_week_loop_on_random_panels(
     assert_matches_reference(curve, reference)
 
 
+@pytest.mark.parametrize("method", ["blocked", "raw"])
+@pytest.mark.parametrize("fill", [np.nan, np.inf, -np.inf, 1e300])
+def test_values_in_censored_weeks_are_never_read(method, fill):
+    # The fast path multiplies by the observed mask: a non-finite value in a censored cell
+    # would turn into NaN there, so it must fall back to the path that skips those cells.
+    panel = make_panel(seed=5, n=120, horizon=6, n_blocks=3)
+    rng = np.random.default_rng(9)
+    values = rng.normal(2.0, 1.0, (panel.n_citizens, panel.horizon))
+    filled = np.where(panel.observed, values, fill)
+    assert (~panel.observed).any()  # the test has censored cells to fill
+    clean = weekly_effects(panel, values, method=method, bands=False).to_frame()
+    dirty = weekly_effects(panel, filled, method=method, bands=False).to_frame()
+    pd.testing.assert_frame_equal(clean, dirty, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("outcome", OUTCOMES[:4], ids=lambda o: o.name)
 def test_raw_standard_error_is_hc2_of_a_treatment_dummy(outcome):
     panel = make_panel(seed=2, n=200, horizon=5)
