@@ -26,7 +26,7 @@ EXIT_CODES = MappingProxyType(
         0: "success",
         1: "unexpected error (a bug: please report it with the command you ran)",
         2: "bad command line (unknown option, missing argument)",
-        3: "the input tables are invalid (the data-quality problems are listed)",
+        3: "the input tables are invalid, or do not fit the programme's design (listed)",
         4: "an input file or table is missing or cannot be read",
         5: "the programme is not installed, or a plugin is broken",
         6: "an optional dependency is missing (the message names the extra to install)",
@@ -449,8 +449,9 @@ _COMMANDS = {
 
 def _exit_code(error: BaseException) -> int:
     from activemeasures import errors
+    from activemeasures.estimators._design import DesignError
 
-    if isinstance(error, errors.ValidationError):
+    if isinstance(error, errors.ValidationError | DesignError):
         return 3
     if isinstance(error, errors.UnknownProgrammeError | errors.PluginError):
         return 5

@@ -12,7 +12,7 @@ import attrs
 import pandas as pd
 
 from activemeasures.errors import MissingTableError
-from activemeasures.panel import Panel, as_cutoff, as_horizon
+from activemeasures.panel import QUALITY_RULES, Panel, as_cutoff, as_horizon
 from activemeasures.quality import DataQualityReport, QualityEntry
 from activemeasures.validation import validate_tables
 
@@ -117,7 +117,9 @@ class Dataset:
             allow_cpr=allow_cpr,
         )
         read = [
-            QualityEntry(table=name, rule="records read", action="read", n_records=len(frame))
+            QualityEntry(
+                table=name, rule=QUALITY_RULES["read"], action="read", n_records=len(frame)
+            )
             for name, frame in tables.items()
             if frame is not None
         ]

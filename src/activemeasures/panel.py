@@ -19,9 +19,21 @@ from activemeasures._arrays import read_only
 from activemeasures.quality import DataQualityReport, QualityEntry
 from activemeasures.spells import SpellRule
 from activemeasures.states import State
-from activemeasures.validation import validate_tables
+from activemeasures.validation import FIRST_DAY, LAST_DAY, validate_tables
 
-__all__ = ["Panel", "WorkplaceWeeks"]
+__all__ = ["QUALITY_RULES", "Panel", "WorkplaceWeeks"]
+
+#: The rules of the data-quality report of a panel (and of a dataset: ``"read"``), by key: the
+#: records read, the records excluded because they end before visitation or start after the
+#: last observed week, the records cut to the observed weeks, and the citizens noted because
+#: they have no observed week.
+QUALITY_RULES: dict[str, str] = {
+    "read": "records read",
+    "before": "ends before visitation",
+    "after": "starts after the last observed week (cut-off or horizon)",
+    "cut": "cut to the observed weeks",
+    "unobserved": "no observed week (visited less than a week before the cut-off)",
+}
 
 _STATE_DTYPE = np.uint16
 _HOURS_DTYPE = np.float32
@@ -78,14 +90,31 @@ def as_horizon(horizon: object) -> int:
 
 
 def as_cutoff(cutoff: object) -> pd.Timestamp:
-    """The data cut-off as a timestamp, checked."""
+    """The data cut-off as a day, checked.
+
+    A date (text such as ``"2017-06-30"``, a date or timestamp object), not a number: pandas
+    reads the number 20170630 as nanoseconds after 1970. A time of day is dropped and a time
+    zone removed, keeping the day it shows (as for the dates of the tables). The day must lie
+    in the range of the tables' dates, 1700-01-01 to 2199-12-31
+    (:data:`activemeasures.validation.FIRST_DAY`, :data:`~activemeasures.validation.LAST_DAY`).
+    """
+    if isinstance(cutoff, bool | int | float | np.number):
+        raise ValueError(f"cutoff must be a date such as '2017-06-30', got the number {cutoff!r}")
     try:
         stamp = pd.Timestamp(cutoff)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"cutoff must be a date, got {cutoff!r}") from None
     if pd.isna(stamp):
         raise ValueError("cutoff must be a date, got a missing value")
-    return stamp
+    if stamp.tz is not None:
+        stamp = stamp.tz_localize(None)
+    stamp = stamp.normalize()
+    if not FIRST_DAY <= stamp <= LAST_DAY:
+        raise ValueError(
+            f"cutoff must be a date from {FIRST_DAY.date()} to {LAST_DAY.date()}, "
+            f"got {stamp.date()}"
+        )
+    return stamp.as_unit("ns")
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -370,13 +399,13 @@ class _Builder:
         self.workplace_ids: list[pd.Series] = []
         n_unobserved = int((observed == 0).sum())
         self.entries.append(
-            QualityEntry(table="citizens", rule="records read", action="read", n_records=n)
+            QualityEntry(table="citizens", rule=QUALITY_RULES["read"], action="read", n_records=n)
         )
         if n_unobserved:
             self.entries.append(
                 QualityEntry(
                     table="citizens",
-                    rule="no observed week (visited less than a week before the cut-off)",
+                    rule=QUALITY_RULES["unobserved"],
                     action="note",
                     n_records=n_unobserved,
                 )
@@ -391,22 +420,24 @@ class _Builder:
         window_days = self.observed[row] * iv.DAYS_PER_WEEK
         first_day, last_day, masks = iv.clip_to_window(first_day, last_day, window_days)
         self.entries += [
-            QualityEntry(table=table, rule="records read", action="read", n_records=len(frame)),
+            QualityEntry(
+                table=table, rule=QUALITY_RULES["read"], action="read", n_records=len(frame)
+            ),
             QualityEntry(
                 table=table,
-                rule="ends before visitation",
+                rule=QUALITY_RULES["before"],
                 action="excluded",
                 n_records=masks["before"].sum(),
             ),
             QualityEntry(
                 table=table,
-                rule="starts after the last observed week (cut-off or horizon)",
+                rule=QUALITY_RULES["after"],
                 action="excluded",
                 n_records=masks["after"].sum(),
             ),
             QualityEntry(
                 table=table,
-                rule="cut to the observed weeks",
+                rule=QUALITY_RULES["cut"],
                 action="truncated",
                 n_records=masks["cut"].sum(),
             ),

@@ -22,6 +22,7 @@ __all__ = [
     "EVENTS",
     "HOURS",
     "IDENTIFIER_COLUMNS",
+    "MAX_HOURS",
     "RESPONDENTS",
     "SURVEY",
     "VISITATIONS",
@@ -67,6 +68,10 @@ _non_negative_finite = [
     pa.Check.ge(0),
     pa.Check(np.isfinite, name="finite"),
 ]
+
+#: Most hours one record of the hours table may hold: more than 100 years of round-the-clock
+#: work, so certainly a data error; it also keeps the panel's float32 hours finite.
+MAX_HOURS = 1_000_000
 
 #: One row per citizen: ``citizen_id`` (unique key), ``municipality``, ``visitation_date``,
 #: and ``arm`` (treatment/control/comparison) or ``group`` (visitation group code).
@@ -115,14 +120,23 @@ ACTIVITIES = pa.DataFrameSchema(
 )
 
 #: One row per reported period of ordinary paid hours: ``citizen_id``, ``period_start``,
-#: ``period_end`` (inclusive dates), ``hours`` (total ordinary hours in the period) and
-#: optionally ``workplace_id``.
+#: ``period_end`` (inclusive dates), ``hours`` (total ordinary hours in the period, at most
+#: :data:`MAX_HOURS`) and optionally ``workplace_id``.
 HOURS = pa.DataFrameSchema(
     {
         "citizen_id": pa.Column(None, nullable=False),
         "period_start": pa.Column(pa.DateTime, nullable=False, coerce=True),
         "period_end": pa.Column(pa.DateTime, nullable=False, coerce=True),
-        "hours": pa.Column(float, _non_negative_finite, nullable=False, coerce=True),
+        "hours": pa.Column(
+            float,
+            [
+                *_non_negative_finite,
+                # Infinite hours are reported by "finite" alone.
+                pa.Check(lambda s: ~np.isfinite(s) | (s <= MAX_HOURS), name=f"<= {MAX_HOURS}"),
+            ],
+            nullable=False,
+            coerce=True,
+        ),
         "workplace_id": pa.Column(None, nullable=True, required=False),
     },
     checks=[_ends_on_or_after_start("period_start", "period_end")],

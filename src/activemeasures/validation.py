@@ -1,11 +1,14 @@
 """Validate input tables against their schemas and against each other, reporting every problem.
 
-Validation runs in three steps, all problems collected before anything is raised:
+Validation runs in four steps, all problems collected before anything is raised:
 
 1. **Types.** Date and number columns are converted first, so that one unreadable value
    neither hides the other rules of its table nor makes a check crash. Date strings must be
    ISO 8601 (``2016-03-01``, or ``20160301``): ``01/03/2016`` is ambiguous (day or month
-   first) and is reported, never guessed.
+   first) and is reported, never guessed. Dates are days: a time of day is dropped, and a
+   date with a time zone counts as the day it shows there. Values that are not single values
+   (lists, sets, mappings) are reported too. A column name used twice is reported and only
+   its first column is checked.
 2. **Schemas.** pandera checks every table lazily (:mod:`activemeasures.schemas`); its failure
    cases are summarised as the library's :class:`~activemeasures.errors.ValidationError`
    table (table, column, rule, number of rows, examples), with every identifier value removed.
@@ -13,6 +16,9 @@ Validation runs in three steps, all problems collected before anything is raised
 4. **Personal identifiers.** Identifier columns (:data:`activemeasures.schemas.IDENTIFIER_COLUMNS`)
    whose values look like Danish CPR numbers are refused unless the caller passes
    ``allow_cpr=True`` (:func:`activemeasures.identifiers.looks_like_cpr`).
+
+:func:`rules` lists every rule, by table and column, under the name the ``rule`` column of
+:attr:`ValidationError.failures <activemeasures.errors.ValidationError.failures>` uses.
 """
 
 from __future__ import annotations
@@ -27,17 +33,35 @@ from activemeasures import schemas
 from activemeasures.errors import FAILURE_COLUMNS, ValidationError
 from activemeasures.identifiers import CPR_RULE, looks_like_cpr
 
-__all__ = ["validate_tables"]
+__all__ = ["rules", "validate_tables"]
 
 _MAX_EXAMPLES = 3
 _MAX_EXAMPLE_CHARS = 40
 
+#: Rules checked here rather than by a pandera schema (names as users read them).
+TABLE_GIVEN = "table given"
+IS_A_DATAFRAME = "is a pandas DataFrame"
+COLUMN_PRESENT = "column present"
+COLUMN_ONCE = "column name used once"
+NOT_MISSING = "not missing"
+UNIQUE = "unique"
+IS_A_DATE = "is a date (ISO 8601, e.g. 2016-03-01)"
+IS_A_NUMBER = "is a number"
+#: First and last day of the dates the tables may hold: anything outside is a data error (an
+#: open end written as 9999-12-31 is a missing value), and the range stays well inside that of
+#: ``datetime64[ns]`` (1677-09-21 to 2262-04-11), whose ends numpy does not convert reliably.
+FIRST_DAY, LAST_DAY = pd.Timestamp("1700-01-01"), pd.Timestamp("2199-12-31")
+DATE_IN_RANGE = f"a date from {FIRST_DAY.date()} to {LAST_DAY.date()}"
+SINGLE_VALUE = "a single value (not a list, set or mapping)"
+ARM_OR_GROUP = "column arm or group present"
+KNOWN_CITIZEN = "refers to a citizen in the citizens table"
+
 # pandera's check names -> the rule names users read.
 _RULE_NAMES = {
-    "not_nullable": "not missing",
-    "field_uniqueness": "unique",
-    "column_in_dataframe": "column present",
-    "multiple_fields_uniqueness": "unique",
+    "not_nullable": NOT_MISSING,
+    "field_uniqueness": UNIQUE,
+    "column_in_dataframe": COLUMN_PRESENT,
+    "multiple_fields_uniqueness": UNIQUE,
 }
 _SCHEMAS = {
     "citizens": schemas.CITIZENS,
@@ -49,6 +73,12 @@ _SCHEMAS = {
 }
 #: Tables whose records must belong to a citizen of the citizens table.
 _CITIZEN_RECORD_TABLES = ("activities", "hours", "events", "visitations")
+# ISO 8601 calendar dates start with the whole date: 2016-03-01 or 20160301.
+_CALENDAR_DATE = r"[0-9]{4}(?:-[0-9]{2}-[0-9]{2}|[0-9]{4})(?![0-9])"
+# A time zone written after a time of day (``T12:00+05:00``, ``12:00Z``): the day is read as
+# written, so the zone is dropped before parsing (a column may mix zones).
+_TIME_ZONE = r"((?:T|\s)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_FRACTION = r"(:\d{2}:\d{2})[.,]\d+$"
 
 
 def _rule_name(check: str) -> str:
@@ -58,6 +88,8 @@ def _rule_name(check: str) -> str:
         return "one of " + check[len("isin(") : -1]
     if check.startswith("greater_than_or_equal_to("):
         return ">= " + check[len("greater_than_or_equal_to(") : -1]
+    if check.startswith("less_than_or_equal_to("):
+        return "<= " + check[len("less_than_or_equal_to(") : -1]
     return check
 
 
@@ -79,21 +111,124 @@ def _row(table: str, column: str, rule: str, n_rows: int, examples: str = "") ->
     }
 
 
+def _kind(column: pa.Column) -> str:
+    """``"date"``, ``"number"`` or ``"value"`` (a code or an identifier: any single value)."""
+    if column.dtype is None:
+        return "value"
+    return "date" if str(column.dtype).startswith("datetime64") else "number"
+
+
+def rules() -> pd.DataFrame:
+    """Every rule :func:`validate_tables` applies, by table and column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``column`` (empty for rules about a whole table; several columns
+        joined by ``+`` for a key; the column named first for a rule comparing two columns)
+        and ``rule``: the exact text of the ``rule`` column of
+        :attr:`ValidationError.failures <activemeasures.errors.ValidationError.failures>`.
+        Collected from the schemas of :mod:`activemeasures.schemas` and the rules of this
+        module, so the list cannot drift from what is checked.
+
+    Examples
+    --------
+    >>> from activemeasures.validation import rules
+    >>> table = rules()
+    >>> print(table[table["column"] == "hours"].to_string(index=False))
+    table column           rule
+    hours  hours column present
+    hours  hours    not missing
+    hours  hours    is a number
+    hours  hours           >= 0
+    hours  hours         finite
+    hours  hours     <= 1000000
+    """
+    rows = [("citizens", "", TABLE_GIVEN)]
+    for table, schema in _SCHEMAS.items():
+        rows += [(table, "", IS_A_DATAFRAME), (table, "", COLUMN_ONCE)]
+        for name, column in schema.columns.items():
+            if column.required:
+                rows.append((table, name, COLUMN_PRESENT))
+            if not column.nullable:
+                rows.append((table, name, NOT_MISSING))
+            if column.unique:
+                rows.append((table, name, UNIQUE))
+            kind = _kind(column)
+            if kind == "date":
+                rows += [(table, name, IS_A_DATE), (table, name, DATE_IN_RANGE)]
+            elif kind == "number":
+                rows.append((table, name, IS_A_NUMBER))
+            else:
+                rows.append((table, name, SINGLE_VALUE))
+            rows += [(table, name, _rule_name(c.error or c.name)) for c in column.checks]
+            if table in _CITIZEN_RECORD_TABLES and name == "citizen_id":
+                rows.append((table, name, KNOWN_CITIZEN))
+            if name in schemas.IDENTIFIER_COLUMNS:
+                rows.append((table, name, CPR_RULE))
+        if schema.unique:
+            rows.append((table, "+".join(schema.unique), UNIQUE))
+        rows += [(table, c.name.split()[0], c.name) for c in schema.checks]
+        if table == "citizens":
+            rows.append((table, "arm", ARM_OR_GROUP))
+    return pd.DataFrame(rows, columns=["table", "column", "rule"])
+
+
 # ---------------------------------------------------------------------------------- step 1
 
 
-def _parse_dates(values: pd.Series) -> pd.Series:
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Days as ``datetime64[ns]`` (NaT where unreadable or out of range) and the out-of-range
+    mask."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    return pd.to_datetime(values.astype("string"), errors="coerce", format="ISO8601")
+        parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+    else:
+        text = values.astype("string").str.strip()
+        # A whole calendar date first (not "2016-03", not a signed year), then pandas' parser.
+        text = text.where(text.str.match(_CALENDAR_DATE).fillna(False).astype(bool))
+        # The day is what counts: drop the zone (a column may mix zones) and fractions of a
+        # second (nanoseconds would make pandas refuse every date outside 1677-2262).
+        text = text.str.replace(_TIME_ZONE, r"\1", regex=True)
+        text = text.str.replace(_FRACTION, r"\1", regex=True)
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    after_last = LAST_DAY + pd.Timedelta(days=1)
+    outside = parsed.notna() & ((parsed < FIRST_DAY) | (parsed >= after_last))
+    outside = outside.to_numpy(dtype=bool)
+    days = parsed.where(~outside).dt.floor("D").astype("datetime64[ns]")
+    return pd.Series(days.to_numpy(), index=values.index, name=values.name), outside
 
 
 def _parse_numbers(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_float_dtype(values):
-        return values
+    """Numbers as float64; NaN where unreadable. Booleans and complex numbers are unreadable;
+    values of other columns are read from their text (``"12.5"``, ``1e3``, ``"inf"``)."""
     if pd.api.types.is_bool_dtype(values):
-        return pd.Series(np.nan, index=values.index)
-    return pd.to_numeric(values, errors="coerce").astype(float)
+        return pd.Series(np.nan, index=values.index, name=values.name)
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        parsed = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+        numbers = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.Series(numbers, index=values.index, name=values.name)
+
+
+def _is_hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _not_single(values: pd.Series) -> np.ndarray:
+    """Which values are not single values (lists, sets, mappings: anything unhashable)."""
+    if values.dtype != object:
+        return np.zeros(len(values), dtype=bool)
+    try:
+        pd.factorize(values)  # vectorised; fails only when some value is unhashable
+    except TypeError:
+        # The slow path runs on bad input only.
+        return np.fromiter((not _is_hashable(v) for v in values), dtype=bool, count=len(values))
+    return np.zeros(len(values), dtype=bool)
 
 
 def _convert_types(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema):
@@ -102,22 +237,44 @@ def _convert_types(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema):
     unreadable: dict[str, np.ndarray] = {}
     converted = {}
     for name, column in schema.columns.items():
-        if name not in frame.columns or column.dtype is None:
+        if name not in frame.columns:
             continue
-        kind = str(column.dtype)
-        parse, rule = (
-            (_parse_dates, "is a date (ISO 8601, e.g. 2016-03-01)")
-            if kind.startswith("datetime64")
-            else (_parse_numbers, "is a number")
-        )
         values = frame[name]
-        parsed = parse(values)
-        bad = (parsed.isna() & values.notna()).to_numpy()
+        kind = _kind(column)
+        if kind == "date":
+            parsed, outside = _parse_dates(values)
+            bad = (parsed.isna() & values.notna()).to_numpy() & ~outside
+            if outside.any():
+                examples = _examples(name, values[outside])
+                problems.append(_row(table, name, DATE_IN_RANGE, outside.sum(), examples))
+            rule = IS_A_DATE
+        elif kind == "number":
+            parsed = _parse_numbers(values)
+            outside = np.zeros(len(values), dtype=bool)
+            bad = (parsed.isna() & values.notna()).to_numpy()
+            rule = IS_A_NUMBER
+        else:
+            outside = bad = _not_single(values)
+            if not bad.any():
+                continue
+            parsed = values.where(~bad, None)
+            rule = SINGLE_VALUE
         if bad.any():
             problems.append(_row(table, name, rule, bad.sum(), _examples(name, values[bad])))
-            unreadable[name] = bad
+        if (bad | outside).any():
+            unreadable[name] = bad | outside
         converted[name] = parsed
     return frame.assign(**converted), unreadable, problems
+
+
+def _duplicated_columns(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Report column names used more than once and keep the first column of each."""
+    twice = frame.columns.duplicated()
+    if not twice.any():
+        return frame, []
+    names = pd.unique(np.asarray(frame.columns[twice], dtype=object))
+    problems = [_row(table, str(name), COLUMN_ONCE, 0) for name in names]
+    return frame.loc[:, ~twice], problems
 
 
 # ---------------------------------------------------------------------------------- step 2
@@ -138,51 +295,62 @@ def _summarise(
     cases.loc[table_level, "column"] = check[table_level].str.split().str[0]
     cases.loc[table_level, "failure_case"] = None
     # A key of several columns is reported under their names joined.
-    cases.loc[check == "multiple_fields_uniqueness", "column"] = "+".join(unique)
-    # A check that could not run (a needed column is missing) has no row: not a broken rule.
+    key = check == "multiple_fields_uniqueness"
+    cases.loc[key, "column"] = "+".join(unique)
+    # A check that could not run because a column it needs is missing has no row: the missing
+    # column is reported. Any other check that could not run is reported, never skipped.
     crashed = cases["index"].isna() & ~missing_column
-    cases = cases[~crashed]
+    if missing_column.any():
+        # pandera checks a key on the key columns present; without all of them there is no key.
+        absent = set(cases.loc[missing_column, "column"])
+        cases = cases[~crashed & ~(key & bool(absent & set(unique)))]
     cases["rule"] = cases["check"].astype(str).map(_rule_name)
     rows = []
     for (column, rule), group in cases.groupby(["column", "rule"], dropna=False, sort=False):
         column = "" if pd.isna(column) else str(column)
         positions = group["index"].dropna().astype(np.int64).unique()
-        if rule == "not missing" and column in unreadable:
+        if rule == NOT_MISSING and column in unreadable:
             # Values that could not be read are already reported as such.
             positions = positions[~unreadable[column][positions]]
             if positions.size == 0:
                 continue
-        n_rows = 0 if rule == "column present" else positions.size
+        n_rows = 0 if rule == COLUMN_PRESENT else positions.size
         rows.append(_row(table, column, rule, n_rows, _examples(column, group["failure_case"])))
     return rows
 
 
-def _validate_one(table: str, frame: object) -> tuple[pd.DataFrame | None, list[dict]]:
+def _validate_one(
+    table: str, frame: object
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[dict]]:
+    """The validated table (None if it breaks a rule), the table with converted types (for the
+    checks across tables; None if not a DataFrame) and the problems found."""
     if not isinstance(frame, pd.DataFrame):
-        return None, [_row(table, "", "is a pandas DataFrame", 0)]
+        return None, None, [_row(table, "", IS_A_DATAFRAME, 0)]
     schema = _SCHEMAS[table]
     # Rows are counted by position, whatever the index (it may have duplicates).
-    frame = frame.reset_index(drop=True)
-    frame, unreadable, problems = _convert_types(table, frame, schema)
+    frame, problems = _duplicated_columns(table, frame.reset_index(drop=True))
+    frame, unreadable, found = _convert_types(table, frame, schema)
+    problems += found
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return None, problems + _summarise(
-            table, exc.failure_cases, unreadable, list(schema.unique or [])
-        )
-    return (None if problems else validated), problems
+        summary = _summarise(table, exc.failure_cases, unreadable, list(schema.unique or []))
+        return None, frame, problems + summary
+    return (None if problems else validated), frame, problems
 
 
 # ---------------------------------------------------------------------------------- step 3
 
 
 def _unknown_citizens(table: str, frame: object, citizens: object) -> list[dict]:
+    """Records whose (present) citizen_id is not in the citizens table."""
     if not (isinstance(frame, pd.DataFrame) and isinstance(citizens, pd.DataFrame)):
         return []
     if "citizen_id" not in frame.columns or "citizen_id" not in citizens.columns:
         return []
-    n = int((~frame["citizen_id"].isin(citizens["citizen_id"])).sum())
-    return [_row(table, "citizen_id", "refers to a citizen in the citizens table", n)] if n else []
+    ids = frame["citizen_id"]
+    n = int((ids.notna() & ~ids.isin(citizens["citizen_id"].dropna())).sum())
+    return [_row(table, "citizen_id", KNOWN_CITIZEN, n)] if n else []
 
 
 # ---------------------------------------------------------------------------------- step 4
@@ -194,10 +362,7 @@ def _cpr_identifiers(table: str, frame: object) -> list[dict]:
         return []
     rows = []
     for column in sorted(schemas.IDENTIFIER_COLUMNS & set(frame.columns)):
-        values = frame[column]
-        if isinstance(values, pd.DataFrame):  # duplicated column names: checked by pandera
-            continue
-        n = int(looks_like_cpr(values).sum())
+        n = int(looks_like_cpr(frame[column]).sum())
         if n:
             rows.append(_row(table, column, CPR_RULE, n))
     return rows
@@ -218,7 +383,8 @@ def validate_tables(
     Every table is checked completely against its schema in :mod:`activemeasures.schemas`,
     then records are checked to belong to a citizen of the citizens table, and identifier
     columns are checked not to hold CPR numbers. All problems are collected before anything is
-    raised.
+    raised. :func:`rules` lists every rule (and the documentation's page "Validation rules"
+    explains each).
 
     Parameters
     ----------
@@ -237,7 +403,8 @@ def validate_tables(
     dict of str to pandas.DataFrame
         The validated tables under the keys ``"citizens"``, ``"activities"``, ``"hours"``,
         ``"events"``, ``"survey"``, ``"visitations"`` (``None`` where not given), with a fresh
-        ``RangeIndex``, dates as ``datetime64`` and numbers as float.
+        ``RangeIndex``, dates as ``datetime64[ns]`` days (a time of day dropped, a time zone
+        removed keeping the day it shows) and numbers as float.
 
     Raises
     ------
@@ -268,19 +435,21 @@ def validate_tables(
         "visitations": visitations,
     }
     validated: dict[str, pd.DataFrame | None] = dict.fromkeys(given)
+    converted: dict[str, pd.DataFrame | None] = dict.fromkeys(given)
     problems: list[dict] = []
     if citizens is None:
-        problems.append(_row("citizens", "", "table given", 0))
+        problems.append(_row("citizens", "", TABLE_GIVEN, 0))
     for table, frame in given.items():
         if frame is not None:
-            validated[table], found = _validate_one(table, frame)
+            validated[table], converted[table], found = _validate_one(table, frame)
             problems += found
-    if isinstance(citizens, pd.DataFrame) and not {"arm", "group"} & set(citizens.columns):
-        problems.append(_row("citizens", "arm", "column arm or group present", len(citizens)))
+    people = converted["citizens"]
+    if people is not None and not {"arm", "group"} & set(people.columns):
+        problems.append(_row("citizens", "arm", ARM_OR_GROUP, len(people)))
     for table in _CITIZEN_RECORD_TABLES:
-        problems += _unknown_citizens(table, given[table], citizens)
+        problems += _unknown_citizens(table, converted[table], people)
     if not allow_cpr:
-        for table, frame in given.items():
+        for table, frame in converted.items():
             problems += _cpr_identifiers(table, frame)
     if problems:
         raise ValidationError(pd.DataFrame(problems, columns=list(FAILURE_COLUMNS)))

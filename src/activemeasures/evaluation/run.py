@@ -102,7 +102,10 @@ def _plugins(programme: Programme, registry: Registry | None) -> pd.DataFrame:
 
 def _default_horizon(dataset) -> int:
     """Largest number of observed weeks of any citizen, at most 78 and at least 1."""
-    days = (dataset.cutoff - dataset.citizens["visitation_date"]).dt.days.to_numpy()
+    # In whole days (int64): timestamps centuries apart would overflow in nanoseconds.
+    visit = np.asarray(dataset.citizens["visitation_date"], dtype="datetime64[D]")
+    cutoff = np.datetime64(dataset.cutoff.date(), "D")
+    days = (cutoff - visit).astype(np.int64)
     longest = int(((days + 1) // 7).max(initial=0)) if len(days) else 0
     return int(np.clip(longest, 1, DEFAULT_HORIZON))
 
@@ -137,6 +140,23 @@ def _met_week_source(outcome: object) -> object | None:
             return outcome
         outcome = getattr(outcome, "outcome", None)
     return None
+
+
+def _check_arms(citizens: pd.DataFrame) -> None:
+    """A randomised design compares the arms: both must have citizens (else a DesignError)."""
+    from activemeasures.estimators import DesignError
+
+    if "arm" not in citizens.columns:
+        raise DesignError(
+            "a randomised design compares the arms, but the citizens table has no arm column"
+        )
+    arms = citizens["arm"].astype("string")
+    empty = [arm for arm in (TREATED, CONTROL) if not arms.eq(arm).fillna(False).any()]
+    if empty:
+        raise DesignError(
+            "a randomised design needs citizens in both arms; no citizen has arm "
+            + " or ".join(map(repr, empty))
+        )
 
 
 def _grouping(programme: Programme, citizens: pd.DataFrame) -> str:
@@ -376,7 +396,12 @@ def evaluate(
         If no installed plugin declares the programme.
     ValueError
         For a bad parameter (method, alpha, horizon, window, covariate not in the citizens
-        table), or when an arm of a randomised design has no citizen.
+        table).
+    DesignError
+        When the data cannot support the design (a subclass of ValueError): a randomised
+        design whose citizens table has no ``arm`` column or no citizen in an arm, or too few
+        citizens of an arm in a municipality (the blocks of
+        :func:`~activemeasures.estimators.weekly_effects`).
 
     Notes
     -----
@@ -467,6 +492,8 @@ def evaluate(
     unknown = [c for c in covariates if c not in citizens.columns]
     if unknown:
         raise ValueError(f"covariates not in the citizens table: {', '.join(map(repr, unknown))}")
+    if randomised:
+        _check_arms(citizens)
 
     problems = _Problems()
     panel = dataset.panel(horizon)

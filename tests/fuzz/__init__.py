@@ -1,0 +1,1 @@
+"""Fuzzing of the input boundary: malformed tables fed to every entry point (issue 9, item 4)."""
