@@ -412,3 +412,50 @@ def test_the_programmes_data_rules_run_before_the_evaluation(registry):
     assert result.quality.excluded("events") == cleaned.quality.excluded("events") >= 5
     direct = evaluate_fidelity(cleaned, registry.programme("jobfirst-midterm"))
     _same(result.fidelity.indicators, direct.indicators)
+
+
+# ------------------------------------------------ bugs found by fuzzing (tests/fuzz, issue 9)
+
+
+def _two_arms(registry, **columns) -> am.Dataset:
+    data = example_dataset(registry.programme("mentorpilot"), n_citizens=40, seed=5)
+    citizens = data.citizens.assign(**columns)
+    return am.Dataset.from_frames(citizens, events=data.events, cutoff=data.cutoff)
+
+
+def test_a_randomised_programme_without_a_control_arm_raises_a_design_error(registry):
+    """Was: a bare ValueError "no citizen has treatment value 'control'" from the estimator."""
+    from activemeasures.estimators import DesignError
+
+    for arm in ("treatment", "control", "comparison"):
+        with pytest.raises(DesignError, match="both arms"):
+            am.evaluate(_two_arms(registry, arm=arm), "mentorpilot", registry=registry)
+
+
+def test_a_randomised_programme_on_citizens_with_groups_only_raises_a_design_error(registry):
+    """Was: a bare ValueError "column 'arm' is not in the panel's citizens table"."""
+    from activemeasures.estimators import DesignError
+
+    data = _two_arms(registry, group="1")
+    data = am.Dataset.from_frames(data.citizens.drop(columns="arm"), cutoff=data.cutoff)
+    with pytest.raises(DesignError, match="no arm column"):
+        am.evaluate(data, "mentorpilot", registry=registry)
+
+
+def test_the_default_horizon_is_computed_in_days_for_dates_centuries_apart():
+    """Was: OverflowError "Overflow in int64 addition": cut-off minus visitation date in
+    nanoseconds overflows beyond 292 years."""
+    from activemeasures.evaluation.run import _default_horizon
+
+    citizens = pd.DataFrame(
+        {
+            "citizen_id": ["a", "b"],
+            "municipality": ["X", "X"],
+            "visitation_date": ["1700-01-10", "2199-12-01"],
+            "arm": ["treatment", "control"],
+        }
+    )
+    late = am.Dataset.from_frames(citizens, cutoff="2199-12-31")
+    assert _default_horizon(late) == 78  # 1700: far more than 78 weeks observed
+    early = am.Dataset.from_frames(citizens, cutoff="1700-01-23")
+    assert _default_horizon(early) == 2  # 14 days: weeks 1 and 2 observed

@@ -673,3 +673,32 @@ def test_hours_too_small_for_the_hours_matrix_count_nowhere():
     assert not panel.active(State.ORDINARY_HOURS).any()
     rule = SpellRule(min_weeks=1, max_gap=0)
     assert panel.first_met_week(rule, states=State.ORDINARY_HOURS, same_workplace=True)[0] == 0
+
+
+# ------------------------------------------------ bugs found by fuzzing (tests/fuzz, issue 9)
+
+
+def test_a_cutoff_given_as_a_number_is_refused_not_read_as_nanoseconds():
+    """Was: cutoff=20161231 became 1970-01-01 00:00:00.020161231 and every week was censored,
+    without a word."""
+    for number in (20161231, 20161231.0, np.int64(20161231), True):
+        with pytest.raises(ValueError, match="got the number"):
+            Panel.from_frames(CITIZENS, cutoff=number, horizon=4)
+    text = Panel.from_frames(CITIZENS, cutoff="20161231", horizon=4)  # its digits as text: fine
+    assert text.cutoff == pd.Timestamp("2016-12-31")
+
+
+def test_a_cutoff_with_a_time_zone_or_a_time_is_the_day_it_shows():
+    """Was: a time-zone-aware cut-off was kept aware and evaluate() failed subtracting the
+    naive visitation dates from it."""
+    aware = pd.Timestamp("2016-03-31 23:30", tz="America/Los_Angeles")  # 1 April in UTC
+    panel = Panel.from_frames(CITIZENS, cutoff=aware, horizon=4)
+    assert panel.cutoff == pd.Timestamp("2016-03-31") and panel.cutoff.tz is None
+    naive = Panel.from_frames(CITIZENS, cutoff="2016-03-31", horizon=4)
+    np.testing.assert_array_equal(panel.observed_weeks, naive.observed_weeks)
+
+
+def test_a_cutoff_outside_the_dates_of_the_tables_is_refused():
+    for far in ("0001-01-01", "1699-12-31", "2200-01-01", "9999-12-31"):
+        with pytest.raises(ValueError, match="1700-01-01 to 2199-12-31"):
+            Panel.from_frames(CITIZENS, cutoff=far, horizon=4)

@@ -572,3 +572,128 @@ def test_dataset_and_panel_pass_allow_cpr_through():
     with pytest.raises(ValidationError, match="CPR"):
         Panel.from_frames(people, cutoff="2016-12-31", horizon=4)
     assert Panel.from_frames(people, cutoff="2016-12-31", horizon=4, allow_cpr=True).n_citizens == 3
+
+
+# ------------------------------------------------ bugs found by fuzzing (tests/fuzz, issue 9)
+
+DATE_IN_RANGE = "a date from 1700-01-01 to 2199-12-31"
+SINGLE_VALUE = "a single value (not a list, set or mapping)"
+COLUMN_ONCE = "column name used once"
+IS_A_NUMBER = "is a number"
+
+
+def test_dates_outside_the_supported_range_are_reported_not_returned_as_a_missing_table():
+    """Was: pandera could not coerce year 1 / 9999 to datetime64[ns] and validate_tables
+    returned None for the citizens table without an error (AttributeError further on)."""
+    bad = citizens(visitation_date=["0001-01-01", "9999-12-31", "2016-03-15"])
+    assert problems(bad) == {("citizens", "visitation_date", DATE_IN_RANGE, 2)}
+    already_dates = np.array(["0001-01-01", "2016-03-08", "2250-01-01"], dtype="datetime64[s]")
+    assert problems(citizens(visitation_date=already_dates)) == {
+        ("citizens", "visitation_date", DATE_IN_RANGE, 2)
+    }
+    # The limits themselves are dates; a nanosecond timestamp at pandas' minimum is not.
+    validate_tables(citizens(visitation_date=["1700-01-01", "2199-12-31", "2016-03-15"]))
+    at_minimum = citizens(visitation_date=[pd.Timestamp.min, "2016-03-08", "2016-03-15"])
+    assert problems(at_minimum) == {("citizens", "visitation_date", DATE_IN_RANGE, 1)}
+
+
+def test_a_duplicated_column_name_is_reported_and_its_first_column_checked():
+    """Was: ValueError "cannot assemble with duplicate keys" from pd.to_datetime (a date
+    column twice), or a citizen_id column twice accepted and failing later."""
+    twice = pd.concat([citizens(), citizens()[["visitation_date", "citizen_id"]]], axis=1)
+    assert problems(twice) == {
+        ("citizens", "visitation_date", COLUMN_ONCE, 0),
+        ("citizens", "citizen_id", COLUMN_ONCE, 0),
+    }
+
+
+def test_lists_and_mappings_in_code_and_identifier_columns_are_reported():
+    """Was: TypeError "unhashable type: 'list'" from pandera's uniqueness check."""
+    bad = citizens(citizen_id=[["c1"], "c2", {"c": 3}], municipality=["M1", ["M1"], "M2"])
+    assert problems(bad) == {
+        ("citizens", "citizen_id", SINGLE_VALUE, 2),
+        ("citizens", "municipality", SINGLE_VALUE, 1),
+    }
+    found = problems(citizens(), activities(citizen_id=["c1", ["c1"], "c2"]))
+    assert found == {("activities", "citizen_id", SINGLE_VALUE, 1)}
+
+
+def test_complex_and_huge_integer_numbers_are_read_without_warnings_or_overflow():
+    """Was: ComplexWarning (imaginary part dropped silently) and OverflowError "int too large
+    to convert to float" for 10**400."""
+    assert problems(citizens(), None, hours(hours=[1 + 2j, 3.0])) == {  # complex128 column
+        ("hours", "hours", IS_A_NUMBER, 2)
+    }
+    assert problems(citizens(), None, hours(hours=pd.Series([1 + 2j, 3.0], dtype=object))) == {
+        ("hours", "hours", IS_A_NUMBER, 1)
+    }
+    assert problems(citizens(), None, hours(hours=pd.Series([10**400, 3.0], dtype=object))) == {
+        ("hours", "hours", "finite", 1)
+    }
+    objects = pd.Series([True, "2.5"], dtype=object)  # a boolean is not a number
+    assert problems(citizens(), None, hours(hours=objects)) == {("hours", "hours", IS_A_NUMBER, 1)}
+
+
+def test_hours_beyond_a_million_in_one_record_are_reported():
+    """Was: 1e300 hours passed, overflowed the panel's float32 matrix to inf with a
+    RuntimeWarning ("overflow encountered in cast")."""
+    assert problems(citizens(), None, hours(hours=[1e300, 1_000_000.0])) == {
+        ("hours", "hours", "<= 1000000", 1)
+    }
+
+
+def test_dates_with_time_zones_are_read_as_the_day_they_show():
+    """Was: ValueError "Mixed timezones detected" for offsets in text; a time-zone-aware
+    column passed as it was and evaluate() later failed subtracting naive from aware."""
+    mixed = activities(
+        start=["2016-03-10T23:30:00+05:00", "2016-03-08T00:15:00-08:00", "2016-03-20"],
+        end=["2016-04-10", "2016-05-01", "2016-03-20T12:00:00Z"],
+    )
+    tables = validate_tables(citizens(), mixed)
+    start = tables["activities"]["start"]
+    assert start.dt.tz is None
+    assert start.dt.strftime("%Y-%m-%d").tolist() == ["2016-03-10", "2016-03-08", "2016-03-20"]
+    aware = pd.to_datetime(["2016-03-01 23:00", "2016-03-08 00:00", "2016-03-15 00:00"])
+    aware = aware.tz_localize("America/Los_Angeles")
+    visits = validate_tables(citizens(visitation_date=aware))["citizens"]["visitation_date"]
+    assert visits.tolist() == list(pd.to_datetime(["2016-03-01", "2016-03-08", "2016-03-15"]))
+
+
+def test_a_time_of_day_is_dropped_so_a_same_day_end_is_not_before_the_start():
+    same_day = activities(start=["2016-03-10 15:00", "2016-03-08", "2016-03-20"])
+    same_day = same_day.assign(end=["2016-03-10 09:00", "2016-05-01", "2016-03-20"])
+    tables = validate_tables(citizens(), same_day)
+    assert (tables["activities"]["start"] == tables["activities"]["end"]).iloc[0]
+
+
+def test_incomplete_or_signed_dates_are_not_read_as_dates():
+    """Was: "2016-03" silently read as 2016-03-01, "-1" as a date in year -1."""
+    bad = citizens(visitation_date=["2016-03", "-1", "2016-03-15"])
+    assert problems(bad) == {("citizens", "visitation_date", IS_A_DATE, 2)}
+
+
+def test_the_survey_key_is_not_checked_when_a_key_column_is_missing():
+    """Was: with ``round`` missing, pandera checked the key on respondent_id + item alone and
+    reported it as not unique."""
+    survey = pd.DataFrame(
+        {
+            "respondent_id": ["R1", "R1"],
+            "municipality": ["M1", "M1"],
+            "respondent": ["staff", "staff"],
+            "item": ["q1", "q1"],
+            "value": [3.0, 4.0],
+        }
+    )
+    assert problems(citizens(), survey=survey) == {("survey", "round", COLUMN_PRESENT, 0)}
+
+
+def test_a_record_without_a_citizen_id_is_not_also_counted_as_an_unknown_citizen():
+    """A missing key is reported once; it used to count as unknown too, except when a citizen
+    also had a missing key (then pandas' isin matched the two missing values)."""
+    found = problems(citizens(), activities(citizen_id=["c1", None, "c2"]))
+    assert found == {("activities", "citizen_id", NOT_MISSING, 1)}
+    found = problems(citizens(citizen_id=["c1", None, "c3"]), activities(citizen_id=[None] * 3))
+    assert found == {
+        ("citizens", "citizen_id", NOT_MISSING, 1),
+        ("activities", "citizen_id", NOT_MISSING, 3),
+    }
