@@ -641,16 +641,8 @@ def evaluate(
                 frame = municipal._means_table(
                     summed, plan.municipalities, pd.Index([municipal.ALL_ARMS]), 1.0
                 )
-            frame.insert(0, "last_week", window[1])
-            frame.insert(0, "first_week", window[0])
-            frame.insert(0, "outcome", outcome.name)
-            municipal_frames.append(frame)
-        if municipal_frames:
-            municipal_table = pd.concat(municipal_frames, ignore_index=True)
-        else:
-            from activemeasures.evaluation.result import empty_municipal
-
-            municipal_table = empty_municipal(randomised)
+            municipal_frames.append((outcome.name, frame))
+        municipal_table = run._municipal_table(municipal_frames, window, randomised)
 
         incidence = {}
         for outcome in outcomes:
@@ -674,14 +666,7 @@ def evaluate(
             balance = balance_table(balance_frame, "__treated__", covariates, blocks=run.BLOCKS)
 
         problems = run._Problems()
-        for table, consequence in (("activities", "no activity states"), ("hours", "0 hours")):
-            if table not in inputs.present:
-                problems.add(
-                    "panel",
-                    table,
-                    f"the dataset has no {table} table: every citizen has "
-                    f"{consequence} in every week, and the outcomes read from it are computed so",
-                )
+        run._panel_problems(problems, present=inputs.present)
         computed = _precomputed(jobs, [s["kinds"] for s in stats], inputs.present)
         assembled = _with_kinds(programme, computed)
         tables_ = _Tables(inputs.present)
@@ -701,24 +686,20 @@ def evaluate(
             [s["added_quality"] for s in summaries]
         )
         quality = dataset_quality + combine.merge_quality([s["panel_quality"] for s in stats])
-        parameters = {
-            "programme": programme.name,
-            "design": programme.design,
-            "horizon": horizon,
-            "horizon_source": (
-                "given" if horizon_given else "default: longest follow-up, at most 78"
-            ),
-            "method": method if randomised else "descriptive",
-            "blocks": run.BLOCKS if randomised and method == "blocked" else None,
-            "alpha": float(alpha),
-            "round": round,
-            "covariates": tuple(covariates),
-            "municipal_weeks": window,
-            "headline_weeks": weeks,
-            "bands": bool(bands),
-            "cutoff": str(inputs.cutoff.date()),
-            "n_citizens": int(n_citizens),
-        }
+        parameters = run._parameters(
+            programme,
+            horizon=horizon,
+            horizon_given=horizon_given,
+            method=method,
+            alpha=alpha,
+            round=round,
+            covariates=covariates,
+            window=window,
+            weeks=weeks,
+            bands=bands,
+            cutoff=inputs.cutoff,
+            n_citizens=n_citizens,
+        )
         return Evaluation(
             programme=programme,
             parameters=parameters,

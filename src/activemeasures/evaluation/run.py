@@ -13,7 +13,7 @@ stopping the others.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import attrs
@@ -67,6 +67,75 @@ class _Problems:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=list(PROBLEM_COLUMNS), dtype=object)
+
+
+# ============================================ parts shared with activemeasures.distributed
+
+#: The tables the panel reads, and what every citizen has in every week without one.
+PANEL_TABLES = {"activities": "no activity states", "hours": "0 hours"}
+
+
+def _panel_problems(problems: _Problems, present: Collection[str]) -> None:
+    """Record each table of :data:`PANEL_TABLES` missing from *present* as a problem."""
+    for table, consequence in PANEL_TABLES.items():
+        if table not in present:
+            problems.add(
+                "panel",
+                table,
+                f"the dataset has no {table} table: every citizen has "
+                f"{consequence} in every week, and the outcomes read from it are computed so",
+            )
+
+
+def _municipal_table(
+    frames: Sequence[tuple[str, pd.DataFrame]], window: tuple[int, int], randomised: bool
+) -> pd.DataFrame:
+    """One municipal table from ``(outcome name, per-municipality frame)`` pairs: each frame
+    led by the columns ``outcome``, ``first_week`` and ``last_week`` of *window*."""
+    tables = []
+    for name, frame in frames:
+        frame.insert(0, "last_week", window[1])
+        frame.insert(0, "first_week", window[0])
+        frame.insert(0, "outcome", name)
+        tables.append(frame)
+    if not tables:
+        return empty_municipal(randomised)
+    return pd.concat(tables, ignore_index=True)
+
+
+def _parameters(
+    programme: Programme,
+    *,
+    horizon: int,
+    horizon_given: bool,
+    method: str,
+    alpha: float,
+    round: str | None,
+    covariates: Sequence[str],
+    window: tuple[int, int],
+    weeks: tuple[int, ...],
+    bands: bool,
+    cutoff: pd.Timestamp,
+    n_citizens: int,
+) -> dict[str, Any]:
+    """The parameters an Evaluation records (:attr:`Evaluation.parameters`)."""
+    randomised = programme.design == "randomised"
+    return {
+        "programme": programme.name,
+        "design": programme.design,
+        "horizon": horizon,
+        "horizon_source": "given" if horizon_given else "default: longest follow-up, at most 78",
+        "method": method if randomised else "descriptive",
+        "blocks": BLOCKS if randomised and method == "blocked" else None,
+        "alpha": float(alpha),
+        "round": round,
+        "covariates": tuple(covariates),
+        "municipal_weeks": window,
+        "headline_weeks": weeks,
+        "bands": bool(bands),
+        "cutoff": str(cutoff.date()),
+        "n_citizens": int(n_citizens),
+    }
 
 
 # ================================================================================ inputs
@@ -497,14 +566,7 @@ def evaluate(
 
     problems = _Problems()
     panel = dataset.panel(horizon)
-    for table, consequence in (("activities", "no activity states"), ("hours", "0 hours")):
-        if getattr(dataset, table) is None:
-            problems.add(
-                "panel",
-                table,
-                f"the dataset has no {table} table: every citizen has "
-                f"{consequence} in every week, and the outcomes read from it are computed so",
-            )
+    _panel_problems(problems, present={t for t in PANEL_TABLES if getattr(dataset, t) is not None})
     outcomes = list(programme.outcomes)
     by = _grouping(programme, citizens)
 
@@ -523,14 +585,8 @@ def evaluate(
             frame = municipality_effects(panel, outcome, weeks=window)
         else:
             frame = municipality_means(panel, outcome, weeks=window, by_arm=False)
-        frame.insert(0, "last_week", window[1])
-        frame.insert(0, "first_week", window[0])
-        frame.insert(0, "outcome", outcome.name)
-        municipal_frames.append(frame)
-    if municipal_frames:
-        municipal = pd.concat(municipal_frames, ignore_index=True)
-    else:
-        municipal = empty_municipal(randomised)
+        municipal_frames.append((outcome.name, frame))
+    municipal = _municipal_table(municipal_frames, window, randomised)
 
     incidence = {}
     groups = panel.citizens[by].astype("string")
@@ -559,22 +615,20 @@ def evaluate(
         frame["__treated__"] = (arms[rows] == TREATED).to_numpy(dtype=np.int64)
         balance = balance_table(frame, "__treated__", covariates, blocks=BLOCKS)
 
-    parameters = {
-        "programme": programme.name,
-        "design": programme.design,
-        "horizon": horizon,
-        "horizon_source": "given" if horizon_given else "default: longest follow-up, at most 78",
-        "method": method if randomised else "descriptive",
-        "blocks": BLOCKS if randomised and method == "blocked" else None,
-        "alpha": float(alpha),
-        "round": round,
-        "covariates": tuple(covariates),
-        "municipal_weeks": window,
-        "headline_weeks": weeks,
-        "bands": bool(bands),
-        "cutoff": str(dataset.cutoff.date()),
-        "n_citizens": int(dataset.n_citizens),
-    }
+    parameters = _parameters(
+        programme,
+        horizon=horizon,
+        horizon_given=horizon_given,
+        method=method,
+        alpha=alpha,
+        round=round,
+        covariates=covariates,
+        window=window,
+        weeks=weeks,
+        bands=bands,
+        cutoff=dataset.cutoff,
+        n_citizens=dataset.n_citizens,
+    )
     criteria = _criteria(dataset, programme, problems)
     fidelity = _fidelity(dataset, programme, round, problems)
     extra = _extra_tables(dataset, programme, problems)
