@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from activemeasures import Panel, SpellRule, State
+from activemeasures import panel as panel_module
+from activemeasures._intervals import cell_chunks
 from activemeasures.states import ACTIVITY_STATES
 from reference import (
     ENTERPRISE_DIRECTED,
@@ -199,6 +201,43 @@ def test_panel_agrees_with_the_day_by_day_reference(t):
     np.testing.assert_array_equal(panel.states, expected_states.reshape(panel.states.shape))
     expected_hours = np.array(ref.hours, dtype=np.float64).reshape(panel.hours.shape)
     np.testing.assert_allclose(panel.hours, expected_hours, rtol=1e-5, atol=1e-9)
+
+
+@settings(max_examples=60)
+@given(t=tables(), chunk_cells=st.integers(1, 12))
+def test_writing_records_in_chunks_of_cells_gives_the_same_panel(t, chunk_cells):
+    """Records are expanded to week cells a bounded number at a time (memory); any chunk size
+    gives the same states, hours (same order of additions) and workplace intervals."""
+    whole = build(t)
+    original = panel_module._CHUNK_CELLS
+    panel_module._CHUNK_CELLS = chunk_cells
+    try:
+        chunked = build(t)
+    finally:
+        panel_module._CHUNK_CELLS = original
+    np.testing.assert_array_equal(chunked.states, whole.states)
+    np.testing.assert_array_equal(chunked.hours, whole.hours)
+    for field in ("row", "workplace", "first_week", "last_week", "state"):
+        np.testing.assert_array_equal(
+            getattr(chunked.workplace_weeks, field), getattr(whole.workplace_weeks, field)
+        )
+
+
+@given(
+    lengths=st.lists(st.integers(1, 20), max_size=30),
+    start=st.integers(-5, 5),
+    max_cells=st.integers(1, 40),
+)
+def test_cell_chunks_cover_every_record_once_in_order_within_the_cell_budget(
+    lengths, start, max_cells
+):
+    first = np.full(len(lengths), start, dtype=np.int64)
+    last = first + np.array(lengths, dtype=np.int64) - 1
+    chunks = cell_chunks(first, last, max_cells)
+    assert [i for part in chunks for i in range(part.start, part.stop)] == list(range(len(lengths)))
+    for part in chunks:
+        cells = sum(lengths[part])
+        assert cells <= max_cells or part.stop - part.start == 1
 
 
 @settings(max_examples=40)

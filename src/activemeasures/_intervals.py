@@ -36,6 +36,28 @@ def expand(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return record, value
 
 
+def cell_chunks(first: np.ndarray, last: np.ndarray, max_cells: int) -> list[slice]:
+    """Consecutive slices of the ranges ``first[i]..last[i]``, each expanding to about
+    *max_cells* cells at most (a single longer range makes a chunk of its own).
+
+    Expanding chunk by chunk bounds the temporary arrays of :func:`expand` by *max_cells*
+    instead of the total number of cells; the chunks keep the records' order.
+
+    Examples
+    --------
+    >>> cell_chunks(np.array([0, 0, 0, 0]), np.array([1, 2, 0, 4]), 4)
+    [slice(0, 1, None), slice(1, 3, None), slice(3, 4, None)]
+    """
+    ends = np.cumsum((last - first + 1).astype(np.int64))
+    chunks, begin, done = [], 0, 0
+    while begin < len(ends):
+        # Last record whose cells still fit, but at least one record per chunk.
+        stop = max(int(np.searchsorted(ends, done + max_cells, side="right")), begin + 1)
+        chunks.append(slice(begin, stop))
+        done, begin = int(ends[stop - 1]), stop
+    return chunks
+
+
 def clip_to_window(
     first_day: np.ndarray, last_day: np.ndarray, window_days: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:

@@ -37,6 +37,10 @@ QUALITY_RULES: dict[str, str] = {
 
 _STATE_DTYPE = np.uint16
 _HOURS_DTYPE = np.float32
+
+#: Week cells expanded at a time when records are written into the matrices: bounds the
+#: temporary arrays (four 8-byte arrays per cell) at about 32 MB whatever the table's size.
+_CHUNK_CELLS = 1 << 20
 #: Weeks are stored as int16 (observed weeks, workplace intervals): 630 years is enough.
 _MAX_HORIZON = np.iinfo(np.int16).max
 
@@ -443,7 +447,14 @@ class _Builder:
             ),
         ]
         kept = masks["kept"]
-        return row[kept], first_day[kept], last_day[kept], kept
+        # Kept days lie in [0, 7 * horizon) and rows below the number of citizens: 4 bytes
+        # each (as WorkplaceWeeks stores them) halve the per-record arrays built from these.
+        return (
+            row[kept].astype(np.int32),
+            first_day[kept].astype(np.int32),
+            last_day[kept].astype(np.int32),
+            kept,
+        )
 
     def _remember_workplaces(
         self,
@@ -472,14 +483,18 @@ class _Builder:
         row, first_day, last_day, kept = self._window("activities", activities, "start", "end")
         first_week = first_day // iv.DAYS_PER_WEEK
         last_week = last_day // iv.DAYS_PER_WEEK
-        names = activities["activity"].to_numpy()[kept]
-        codes, unique_names = pd.factorize(names)
+        # Factorised as the column is (no Python string per record), then the kept records.
+        all_codes, unique_names = pd.factorize(activities["activity"])
+        codes = all_codes[kept]
+        del all_codes
         bits = np.array([State[str(name)] for name in unique_names], dtype=_STATE_DTYPE)
         state = bits[codes] if len(codes) else np.zeros(0, dtype=_STATE_DTYPE)
-        record, week = iv.expand(first_week, last_week)
-        cell = row[record] * self.horizon + week
-        for code, bit in enumerate(bits):  # one pass per distinct state (at most 16)
-            self.states[cell[codes[record] == code]] |= bit
+        for part in iv.cell_chunks(first_week, last_week, _CHUNK_CELLS):
+            record, week = iv.expand(first_week[part], last_week[part])
+            cell = row[part][record].astype(np.int64) * self.horizon + week
+            code_of_cell = codes[part][record]
+            for code, bit in enumerate(bits):  # one pass per distinct state (at most 16)
+                self.states[cell[code_of_cell == code]] |= bit
         self._remember_workplaces(activities, kept, row, first_week, last_week, state)
 
     def add_hours(self, hours: pd.DataFrame) -> None:
@@ -490,15 +505,18 @@ class _Builder:
         per_day = per_day[kept]
         first_week = first_day // iv.DAYS_PER_WEEK
         last_week = last_day // iv.DAYS_PER_WEEK
-        record, week = iv.expand(first_week, last_week)
-        # Days of the record inside the week: overlap of [first, last] and [7w, 7w + 6].
-        days = (
-            np.minimum(last_day[record], week * iv.DAYS_PER_WEEK + 6)
-            - np.maximum(first_day[record], week * iv.DAYS_PER_WEEK)
-            + 1
-        )
-        cell = row[record] * self.horizon + week
-        np.add.at(self.hours, cell, (per_day[record] * days).astype(_HOURS_DTYPE))
+        # Chunks keep the records' order, so every cell sums its amounts in the same order.
+        for part in iv.cell_chunks(first_week, last_week, _CHUNK_CELLS):
+            record, week = iv.expand(first_week[part], last_week[part])
+            first, last = first_day[part][record], last_day[part][record]
+            # Days of the record inside the week: overlap of [first, last] and [7w, 7w + 6].
+            days = (
+                np.minimum(last, week * iv.DAYS_PER_WEEK + 6)
+                - np.maximum(first, week * iv.DAYS_PER_WEEK)
+                + 1
+            )
+            cell = row[part][record].astype(np.int64) * self.horizon + week
+            np.add.at(self.hours, cell, (per_day[part][record] * days).astype(_HOURS_DTYPE))
         # Positive as the hours matrix stores it (float32): an amount that rounds to zero there
         # sets no ORDINARY_HOURS week, so it must not count at its workplace either.
         positive = per_day.astype(_HOURS_DTYPE) > 0
