@@ -125,8 +125,9 @@ def rules() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``table``, ``column`` (empty for rules about a whole table; several columns
-        joined by ``+`` for a key; the column named first for a rule comparing two columns)
-        and ``rule``: the exact text of the ``rule`` column of
+        joined by ``+`` for a key; the later date's column for a rule comparing two dates,
+        as ``end`` for ``end on or after start``) and
+        ``rule``: the exact text of the ``rule`` column of
         :attr:`ValidationError.failures <activemeasures.errors.ValidationError.failures>`.
         Collected from the schemas of :mod:`activemeasures.schemas` and the rules of this
         module, so the list cannot drift from what is checked.

@@ -295,6 +295,10 @@ def _map_citizens(case: Case, mapping: dict) -> None:
             case.tables[name] = frame
 
 
+def _is_id(name: object) -> bool:
+    return isinstance(name, str) and name in ID_NAMES
+
+
 def _hashable(value: object) -> bool:
     try:
         hash(value)
@@ -805,13 +809,9 @@ def duplicate_column(draw: st.DrawFn, case: Case) -> None:
     if frame is None or not len(frame.columns):
         return
     j = draw(st.integers(0, len(frame.columns) - 1))
-    # The same values or another column's; identifiers only go into identifier columns (a
-    # column of another name holding them could not be known to hold identifiers).
-    sources = [
-        k
-        for k, c in enumerate(frame.columns)
-        if k == j or not (isinstance(c, str) and c in ID_NAMES)
-    ]
+    # The same values or another column's of the same kind: identifier values only ever in
+    # identifier columns and the other way round (the library cannot know otherwise).
+    sources = [k for k, c in enumerate(frame.columns) if _is_id(c) == _is_id(frame.columns[j])]
     source = draw(st.sampled_from(sources))
     copy = frame.iloc[:, [source]].set_axis([frame.columns[j]], axis=1)
     case.tables[name] = pd.concat([frame, copy], axis=1)

@@ -302,22 +302,14 @@ def _check_panel(case: Case, panel: Panel) -> None:
     np.testing.assert_array_equal(panel.states, bits)
     np.testing.assert_allclose(panel.hours, ref_hours, rtol=1e-5, atol=1e-6)
     quality = panel.quality.to_frame()
-    for name, records in (("activities", activities), ("hours", hours)):
+    spans = {
+        "activities": [(who, start, end) for who, _, start, end in activities],
+        "hours": [(who, start, end) for who, start, end, _ in hours],
+    }
+    for name, records in spans.items():
         if validated[name] is None:
             continue
-        expect = quality_reference(
-            citizens,
-            [
-                (
-                    r[0],
-                    r[-2 if name == "activities" else 1],
-                    r[-1] if name == "activities" else r[2],
-                )
-                for r in records
-            ],
-            cutoff,
-            panel.horizon,
-        )
+        expect = quality_reference(citizens, records, cutoff, panel.horizon)
         rows = quality[quality["table"] == name].set_index("rule")["n_records"]
         assert rows["records read"] == expect["read"] == len(case.tables[name])
         assert rows["ends before visitation"] == expect["before"]
