@@ -27,7 +27,6 @@ import argparse
 import json
 import multiprocessing
 import resource
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -45,25 +44,50 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
 
 
-def simulate(n_citizens: int, root: Path = ROOT) -> tuple[Path, str]:
-    """Write a simulated JobFirst trial of ``n_citizens`` to Parquet; return root, cut-off."""
+def _simulate_chunk(root: Path, chunk: int, size: int) -> None:
+    """Write chunk *chunk* (seed ``1000 + chunk``) unless a run wrote it before.
+
+    The chunk's citizens file is written last, so its presence means the chunk is complete;
+    the same seed gives the same tables, so a chunk of an earlier, smaller run is reused.
+    """
     from activemeasures.datasets import simulate_trial
 
-    shutil.rmtree(root, ignore_errors=True)
+    if (root / "citizens" / f"part-{chunk:04d}.parquet").exists():
+        return
+    data = simulate_trial("jobfirst", n_citizens=size, seed=1000 + chunk)
+    for name in (*TABLES[1:], "citizens"):
+        frame = getattr(data, name)
+        if frame is None or (name == "survey" and chunk > 0):
+            continue
+        if "citizen_id" in frame.columns:
+            frame = frame.assign(citizen_id=f"k{chunk}_" + frame["citizen_id"].astype(str))
+        frame.to_parquet(root / name / f"part-{chunk:04d}.parquet", index=False)
+
+
+def simulate(n_citizens: int, root: Path = ROOT, jobs: int = 1) -> tuple[Path, str]:
+    """Write a simulated JobFirst trial of ``n_citizens`` to Parquet; return root, cut-off.
+
+    Chunks of :data:`CHUNK` citizens, ``jobs`` at a time in separate processes; complete
+    chunks already under *root* (same seed, same tables) are kept.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from activemeasures.datasets import simulate_trial
+
     for name in TABLES:
-        (root / name).mkdir(parents=True)
-    cutoff = None
-    for chunk, begin in enumerate(range(0, n_citizens, CHUNK)):
-        size = min(CHUNK, n_citizens - begin)
-        data = simulate_trial("jobfirst", n_citizens=size, seed=1000 + chunk)
-        cutoff = str(data.cutoff.date())
-        for name in TABLES:
-            frame = getattr(data, name)
-            if frame is None or (name == "survey" and chunk > 0):
-                continue
-            if "citizen_id" in frame.columns:
-                frame = frame.assign(citizen_id=f"k{chunk}_" + frame["citizen_id"].astype(str))
-            frame.to_parquet(root / name / f"part-{chunk:04d}.parquet", index=False)
+        (root / name).mkdir(parents=True, exist_ok=True)
+    n_chunks = -(-n_citizens // CHUNK)
+    for name in TABLES:  # chunks of an earlier, larger run
+        for path in (root / name).glob("part-*.parquet"):
+            if int(path.stem.split("-")[1]) >= n_chunks:
+                path.unlink()
+    sizes = [min(CHUNK, n_citizens - begin) for begin in range(0, n_citizens, CHUNK)]
+    if sizes[-1] != CHUNK:  # a partial last chunk differs from a full one of the same seed
+        (root / "citizens" / f"part-{len(sizes) - 1:04d}.parquet").unlink(missing_ok=True)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        list(pool.map(_simulate_chunk, [root] * len(sizes), range(len(sizes)), sizes))
+    cutoff = str(simulate_trial("jobfirst", n_citizens=50, seed=1000).cutoff.date())
     return root, cutoff
 
 
@@ -164,7 +188,9 @@ def _worst_difference(a: dict, b: dict) -> float:
     return worst
 
 
-def run(quick: bool = False, n_citizens: int | None = None, reuse: bool = False) -> dict[str, Any]:
+def run(
+    quick: bool = False, n_citizens: int | None = None, reuse: bool = False, jobs: int = 1
+) -> dict[str, Any]:
     """Simulate, evaluate both ways, return times, memory and the agreement.
 
     ``reuse=True`` reads the Parquet files of an earlier run of the same size.
@@ -175,7 +201,7 @@ def run(quick: bool = False, n_citizens: int | None = None, reuse: bool = False)
     if reuse and stamp.exists() and json.loads(stamp.read_text())["citizens"] == n:
         root, cutoff = ROOT, json.loads(stamp.read_text())["cutoff"]
     else:
-        root, cutoff = simulate(n)
+        root, cutoff = simulate(n, jobs=jobs)
         stamp.write_text(json.dumps({"citizens": n, "cutoff": cutoff}))
     simulated = time.perf_counter() - start
     distributed = _in_process(_distributed_side, str(root), cutoff)
@@ -209,8 +235,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--citizens", type=int, default=None)
     parser.add_argument("--reuse", action="store_true", help="reuse the simulated files")
+    parser.add_argument("--jobs", type=int, default=1, help="processes simulating chunks")
     args = parser.parse_args()
-    json.dump(run(args.quick, args.citizens, args.reuse), sys.stdout, indent=2)
+    json.dump(run(args.quick, args.citizens, args.reuse, args.jobs), sys.stdout, indent=2)
     print()
 
 
