@@ -135,7 +135,7 @@ def _distributed_side(root: str, cutoff: str, queue) -> None:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: never a fixed one
             memory_limit="10GB",
         ) as cluster,
         Client(cluster) as client,

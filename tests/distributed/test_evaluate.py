@@ -3,13 +3,14 @@
 A local multi-process cluster (two workers, bound to 127.0.0.1) is started once for the
 module and closed at its end; one test uses dask's synchronous scheduler instead.
 Everything is compared with :meth:`Evaluation.tables`: every table to 1e-12 (relative and
-absolute). The sup-t bands are refused on this path (they could not be made equal to
-1e-12), so both sides run with ``bands=False``.
+absolute), the sup-t bands' columns included; the bands' Monte Carlo critical values to
+1e-10 (an eigendecomposition magnifies the last bits of the summed cross-products).
 """
 
 import attrs
 import dask
 import dask.dataframe as dd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,7 +40,7 @@ def client():
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: never a fixed one
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
@@ -63,15 +64,24 @@ def assert_same(memory, distributed):
     assert list(left) == list(right)
     for key in left:
         pd.testing.assert_frame_equal(left[key], right[key], rtol=1e-12, atol=1e-12, obj=key)
+    assert memory.parameters == distributed.parameters
+    for name, curve in memory.effects.items():
+        other = distributed.effects[name]
+        assert other.n_draws == curve.n_draws and other.seed == curve.seed
+        np.testing.assert_allclose(
+            other.band_critical_value, curve.band_critical_value, rtol=0, atol=1e-10
+        )
 
 
 @pytest.mark.parametrize("method", ["blocked", "raw"])
 def test_jobfirst_midterm_equals_the_in_memory_evaluation(client, registry, jobfirst, method):
-    options = {"method": method, "bands": False, "registry": registry}
+    options = {"method": method, "registry": registry}
     memory = am.evaluate(jobfirst, "jobfirst-midterm", **options)
     # The plugin's kinds declare combine = "sum": no additive= needed.
     distributed = evaluate(jobfirst, "jobfirst-midterm", client=client, **options)
     assert len(memory.effects) == 15 and len(memory.criteria) > 0  # the test has substance
+    bands = memory.effects["share_internship"].band_upper
+    assert np.isfinite(bands).sum() > 20  # with bands (the default of both)
     assert_same(memory, distributed)
 
 
@@ -88,7 +98,9 @@ def test_flereskalmed_equals_the_in_memory_evaluation(client, registry):
         report_tables=(),
     )
     memory = am.evaluate(data, programme, registry=registry, bands=False)
-    distributed = evaluate(data, programme, client=client, registry=registry, npartitions=3)
+    distributed = evaluate(
+        data, programme, client=client, registry=registry, npartitions=3, bands=False
+    )
     assert len(memory.descriptive) > 0 and memory.fidelity is not None
     assert_same(memory, distributed)
 
@@ -141,7 +153,7 @@ def test_parquet_and_dask_inputs_on_a_scheduler_address(client, registry, jobfir
 
 def test_default_scheduler_synchronous(registry):
     data = simulate_trial("jobfirst", n_citizens=300, seed=5)
-    memory = am.evaluate(data, "jobfirst-midterm", registry=registry, horizon=30, bands=False)
+    memory = am.evaluate(data, "jobfirst-midterm", registry=registry, horizon=30)
     with dask.config.set(scheduler="synchronous"):
         distributed = evaluate(
             data,
@@ -155,8 +167,6 @@ def test_default_scheduler_synchronous(registry):
 
 
 def test_bad_arguments(registry, jobfirst):
-    with pytest.raises(NotImplementedError, match="bands=True"):
-        evaluate(jobfirst, "jobfirst-midterm", bands=True, registry=registry)
     with pytest.raises(TypeError, match="client must be"):
         evaluate(jobfirst, "jobfirst-midterm", client=3, registry=registry)
     with pytest.raises(ValueError, match="method must be"):

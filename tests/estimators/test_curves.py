@@ -477,6 +477,30 @@ def test_same_seed_same_band_and_n_draws_is_recorded():
     assert np.isnan(off.band_lower).all() and off.correlation is None and off.n_draws == 0
 
 
+def test_band_critical_value_is_the_quantile_of_the_largest_of_the_normals():
+    k, alpha, usable = 6, 0.05, np.ones(6, dtype=bool)
+    independent, _ = curves._sup_t_critical_value(np.eye(k), usable, alpha, 100_000, 0)
+    # P(max |Z_w| <= c) = (2 Phi(c) - 1)^k for independent weeks.
+    assert independent == pytest.approx(stats.norm.ppf((1 + (1 - alpha) ** (1 / k)) / 2), abs=0.02)
+    identical, _ = curves._sup_t_critical_value(np.ones((k, k)), usable, alpha, 100_000, 0)
+    assert identical == pytest.approx(stats.norm.ppf(1 - alpha / 2), abs=0.02)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9999])
+def test_band_critical_value_does_not_move_with_the_last_bits_of_the_correlation(rho):
+    """Sums over citizens in another order (the distributed path) change the cross-product in
+    its last bits; the draws must not change with them, even when eigenvalues are equal
+    (rho = 0: the eigenvectors are arbitrary) or the matrix nearly singular."""
+    k = 40
+    cross = rho ** np.abs(np.subtract.outer(np.arange(k), np.arange(k)))
+    noise = np.random.default_rng(3).uniform(-1, 1, (k, k))
+    nudged = cross * (1 + 4e-16 * (noise + noise.T))
+    usable = np.ones(k, dtype=bool)
+    a, _ = curves._sup_t_critical_value(cross, usable, 0.05, 10_000, 0)
+    b, _ = curves._sup_t_critical_value(nudged, usable, 0.05, 10_000, 0)
+    assert abs(a - b) < 1e-12
+
+
 def test_band_covers_the_whole_curve_with_the_right_frequency():
     """Seeded simulation under the null: correlated weekly outcomes, censoring, 4 blocks."""
     rng = np.random.default_rng(2024)

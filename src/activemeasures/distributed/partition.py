@@ -20,7 +20,16 @@ from activemeasures.errors import MissingTableError
 from activemeasures.fidelity.model import Population
 from activemeasures.quality import DataQualityReport
 
-__all__ = ["ROW", "Partition", "Plan", "build", "prepare", "statistics", "summary"]
+__all__ = [
+    "ROW",
+    "Partition",
+    "Plan",
+    "build",
+    "crossproducts",
+    "prepare",
+    "statistics",
+    "summary",
+]
 
 #: Column carrying a citizen's position in the input citizens table while it travels.
 ROW = "__activemeasures_row__"
@@ -279,3 +288,22 @@ def statistics(part: Partition, plan: Plan) -> dict:
             )
     out["kinds"] = _kind_tables(part, plan)
     return out
+
+
+def crossproducts(part: Partition, plan: Plan, weights: Mapping[str, tuple]) -> dict:
+    """The partition's part of each outcome's influence cross-product (the sup-t band).
+
+    ``weights`` maps an outcome's name to the ``(center, scale)`` of its fit on the whole
+    data (from the summed moments); the sum of every partition's
+    :math:`\\Phi^\\top\\Phi` is the whole data's (:func:`weekly_effects`' band).
+    """
+    from activemeasures.estimators import curves
+
+    panel = part.dataset.panel(plan.horizon)
+    return {
+        outcome.name: curves._influence_crossproduct(
+            _weekly(panel, outcome, plan), *weights[outcome.name]
+        )
+        for outcome in plan.outcomes
+        if outcome.name in weights
+    }

@@ -69,6 +69,10 @@ _LEVERAGE_ONE = 1e-10
 #: ``0.0`` would keep float32 under NumPy's promotion rules).
 _ZERO = np.float64(0.0)
 
+#: Eigenvalues of the weeks' correlation below this share of the largest are taken as 0 in
+#: the band's square root (rounding noise of a nearly singular matrix).
+_EIGENVALUE_TOL = 1e-10
+
 #: Relative pivot below which a regressor counts as collinear with earlier ones (method "lin").
 _COLLINEAR_TOL = 1e-9
 
@@ -511,20 +515,26 @@ def _combine_moments(parts: Sequence[_Moments]) -> _Moments:
 def _influence_crossproduct(data: _Weekly, center: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """:math:`\\Phi^\\top\\Phi` for :math:`\\phi_{iw} = s_{g(i)w}(y_{iw} - c_{g(i)w})`, observed.
 
-    Only the correlation of the weekly estimates is taken from it, for the band's Monte Carlo
-    critical value, so each block of rows is computed in float32 (relative error about 1e-6,
-    far below the Monte Carlo error) and accumulated in float64.
+    A sum over citizens, so partitions of the citizens can each compute theirs and add them
+    up (:mod:`activemeasures.distributed`); computed in float64 so that the sum does not
+    depend on how the citizens are split beyond the last bits. The products run on one BLAS
+    thread: a ``W × W`` product of a few thousand rows gains nothing from threads, and
+    BLAS threads competing with other work on the machine made it several times slower.
     """
+    from threadpoolctl import threadpool_limits
+
     n_weeks = data.n_weeks
     cross = np.zeros((n_weeks, n_weeks))
-    center, scale = center.astype(np.float32), scale.astype(np.float32)
-    for rows, starts, groups in _chunks(data):
-        lengths = np.diff(np.r_[starts, len(rows)])
-        phi = data.y[rows].astype(np.float32)
-        phi -= np.repeat(center[groups], lengths, axis=0)
-        phi *= np.repeat(scale[groups], lengths, axis=0)
-        phi *= data.observed_rows(rows)
-        cross += phi.T @ phi
+    with threadpool_limits(limits=1, user_api="blas"):
+        for rows, starts, groups in _chunks(data):
+            phi = data.y[rows].astype(np.float64)
+            # Rows come sorted by group: centre and scale each group's run in place.
+            for begin, end, g in zip(starts, [*starts[1:], len(rows)], groups, strict=True):
+                run = phi[begin:end]
+                run -= center[g]
+                run *= scale[g]
+            phi *= data.observed_rows(rows)
+            cross += phi.T @ phi
     return cross
 
 
@@ -542,6 +552,9 @@ class _Fit:
     df: np.ndarray
     n_blocks_dropped: np.ndarray
     influence: object  # callable () -> W × W cross-product of the influence functions
+    # (center, scale) of the influence functions of "raw" and "blocked" (groups × W each):
+    # what a partition of the citizens needs to compute its part of the cross-product.
+    weights: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -562,11 +575,12 @@ def _raw(data: _Weekly, moments: _Moments) -> _Fit:
     with np.errstate(divide="ignore", invalid="ignore"):
         df = variance**2 / (var_mean[1] ** 2 / (n_arm[1] - 1) + var_mean[0] ** 2 / (n_arm[0] - 1))
 
-    def influence() -> np.ndarray:
-        sign = np.array([-1.0, 1.0])[:, None]
-        scale = sign / np.sqrt(np.where(n_arm > 1, n_arm * (n_arm - 1), np.inf))
-        center = np.repeat(filled, data.n_blocks, axis=0)
-        return _influence_crossproduct(data, center, np.repeat(scale, data.n_blocks, axis=0))
+    sign = np.array([-1.0, 1.0])[:, None]
+    scale = sign / np.sqrt(np.where(n_arm > 1, n_arm * (n_arm - 1), np.inf))
+    weights = (
+        np.repeat(filled, data.n_blocks, axis=0),
+        np.repeat(scale, data.n_blocks, axis=0),
+    )
 
     return _Fit(
         n_treatment=n_arm[1],
@@ -577,7 +591,8 @@ def _raw(data: _Weekly, moments: _Moments) -> _Fit:
         variance=variance,
         df=df,
         n_blocks_dropped=np.zeros(data.n_weeks, dtype=np.int64),
-        influence=influence,
+        influence=functools.partial(_influence_crossproduct, data, *weights),
+        weights=weights,
     )
 
 
@@ -606,13 +621,12 @@ def _blocked(data: _Weekly, moments: _Moments) -> _Fit:
     df = np.where(n_valid > 0, total - 2 * n_valid, np.nan)
     n_arm = n_kept.sum(axis=1)
 
-    def influence() -> np.ndarray:
-        sign = np.array([-1.0, 1.0])[:, None, None]
-        units = np.where(valid, n * (n - 1), np.inf)
-        scale = sign * weight / np.sqrt(units)
-        return _influence_crossproduct(
-            data, moments.mean, np.where(valid, scale, 0.0).reshape(moments.n.shape)
-        )
+    sign = np.array([-1.0, 1.0])[:, None, None]
+    scale = sign * weight / np.sqrt(np.where(valid, n * (n - 1), np.inf))
+    weights = (
+        np.asarray(moments.mean, dtype=np.float64),
+        np.where(valid, scale, 0.0).reshape(moments.n.shape),
+    )
 
     return _Fit(
         n_treatment=n_arm[1],
@@ -623,7 +637,8 @@ def _blocked(data: _Weekly, moments: _Moments) -> _Fit:
         variance=variance,
         df=df,
         n_blocks_dropped=dropped.astype(np.int64),
-        influence=influence,
+        influence=functools.partial(_influence_crossproduct, data, *weights),
+        weights=weights,
     )
 
 
@@ -770,9 +785,13 @@ def _sup_t_critical_value(
     corr = (corr + corr.T) / 2
     correlation[np.ix_(index, index)] = corr
     eigenvalues, eigenvectors = np.linalg.eigh(corr)
-    factor = eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
+    # The symmetric square root: continuous in R, unlike the eigenvectors themselves.
+    # Eigenvalues at rounding level (R is often nearly singular) are taken as exactly 0.
+    keep = eigenvalues > _EIGENVALUE_TOL * eigenvalues.max()
+    vectors = eigenvectors[:, keep]
+    root = (vectors * np.sqrt(eigenvalues[keep])) @ vectors.T
     rng = np.random.default_rng(seed)
-    draws = rng.standard_normal((n_draws, len(index))) @ factor.T
+    draws = rng.standard_normal((n_draws, len(index))) @ root
     return float(np.quantile(np.abs(draws).max(axis=1), 1.0 - alpha)), correlation
 
 
@@ -1078,11 +1097,15 @@ def weekly_effects(
     that :math:`\sum_i \phi_{iw}^2 = \widehat{se}_w^2` exactly. The weeks' correlation is
     :math:`R = D^{-1/2} \Phi^\top \Phi D^{-1/2}` with :math:`D = \mathrm{diag}(\Phi^\top
     \Phi)`; citizens observed in both weeks :math:`w` and :math:`v` drive :math:`R_{wv}`
-    (:math:`\Phi^\top \Phi` is summed from float32 blocks of rows: relative error about
-    1e-6, far below the Monte Carlo error of the critical value).
+    (:math:`\Phi^\top \Phi` is summed in float64 over blocks of rows, so any split of the
+    citizens, as on :mod:`activemeasures.distributed`, gives it to the last bits).
     The critical value :math:`\hat c` is the :math:`1 - \alpha` quantile of
-    :math:`\max_w |Z_w|` over ``n_draws`` draws :math:`Z \sim N(0, R)` from
-    ``numpy.random.default_rng(seed)``. On each week's t scale the band is
+    :math:`\max_w |Z_w|` over ``n_draws`` draws :math:`Z = R^{1/2} N`, :math:`N \sim
+    N(0, I)` from ``numpy.random.default_rng(seed)``, with the symmetric square root
+    :math:`R^{1/2} = V \Lambda^{1/2} V^\top` and eigenvalues below :math:`10^{-10}
+    \lambda_{max}` taken as 0: unlike an eigenvector factor, it moves continuously with
+    :math:`R` (within a cluster of equal eigenvalues the eigenvectors are arbitrary), so the
+    last bits of :math:`R` do not change the draws. On each week's t scale the band is
     :math:`\hat\tau_w \pm c_w \widehat{se}_w` with :math:`c_w = \max(F^{-1}_{\nu_w}(\Phi(\hat
     c)), t_{\nu_w, 1-\alpha/2})`: the same tail probability as :math:`\hat c`, and never
     narrower than the pointwise interval. Weeks without a finite, positive standard error
