@@ -133,3 +133,24 @@ def test_the_summary_counts_every_suppression(protected):
         if isinstance(table, ProtectedTable):
             assert by_name.loc[name, "n_primary"] == table.n_primary
             assert by_name.loc[name, "n_secondary"] == table.n_secondary
+
+
+def test_indicators_without_data_go_out_as_they_are(evaluations):
+    """An empty survey leaves survey indicators with no numerator, denominator or value in
+    every municipality ("no data"): they rest on no person, are not examined, and the rest of
+    the table is protected as before (found by the CLI fuzz test: a header-only survey file)."""
+    import attrs
+
+    evaluation = evaluations["jobfirst"]
+    frame = evaluation.fidelity.indicators.copy()
+    survey = frame["source"].str.contains("survey").to_numpy(dtype=bool)
+    assert survey.any() and (~survey).any()
+    frame.loc[survey, ["numerator", "denominator", "value"]] = np.nan
+    frame.loc[survey, "light"] = "no data"
+    emptied = attrs.evolve(evaluation, fidelity=attrs.evolve(evaluation.fidelity, indicators=frame))
+    table = protect_evaluation(emptied)["fidelity_indicators"]
+    assert not table.suppressed.to_numpy()[survey].any()
+    assert (table.frame["light"].to_numpy()[survey] == "no data").all()
+    before = protect_evaluation(evaluation)["fidelity_indicators"]
+    pd.testing.assert_frame_equal(table.frame[~survey], before.frame[~survey])
+    assert table.n_cells < before.n_cells

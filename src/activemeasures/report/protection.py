@@ -128,15 +128,19 @@ def _shares(
     score's numerator is a sum of answers, not a count).
     """
     common = {"unit": "unit", "by": keys, "labels": labels, "values": values, "control": control}
-    counted = frame["numerator"].notna().to_numpy(dtype=bool)
+    # Rows without any number ("no data": no respondent or citizen in the unit, e.g. an
+    # empty survey) rest on no person: they go out as they are and are not examined.
+    no_data = frame[["numerator", "denominator", "value"]].isna().all(axis=1).to_numpy(bool)
+    parts = [_as_is(frame[no_data], control)] if no_data.any() else []
+    rest, is_share = frame[~no_data], np.asarray(is_share, dtype=bool)[~no_data]
+    counted = rest["numerator"].notna().to_numpy(dtype=bool)
     shares = is_share & counted
-    parts = []
     if shares.any():
-        parts.append(protect_shares(frame[shares], share_rule="both", **common))
+        parts.append(protect_shares(rest[shares], share_rule="both", **common))
     if (~shares).any():
         parts.append(
             protect(
-                frame[~shares],
+                rest[~shares],
                 count="denominator",
                 values=["numerator", "value", *values],
                 by=[*keys, "unit"],
@@ -148,6 +152,19 @@ def _shares(
     if not parts:
         return protect_shares(frame, **common)
     return _combined(parts, frame.index, control)
+
+
+def _as_is(frame: pd.DataFrame, control) -> ProtectedTable:
+    """Rows that carry no statistic on persons: nothing examined, nothing suppressed."""
+    return ProtectedTable(
+        frame=frame.copy(),
+        suppressed=pd.DataFrame(False, index=frame.index, columns=frame.columns),
+        n_cells=0,
+        n_primary=0,
+        n_secondary=0,
+        exposed_totals=exposed_frame(frame.iloc[:0], [], [], ""),
+        control=control,
+    )
 
 
 def _derived(frame: pd.DataFrame, column: str, hidden: np.ndarray, control) -> ProtectedTable:
