@@ -119,7 +119,7 @@ def _memory_side(root: str, cutoff: str, queue) -> None:
         survey=frames["survey"],
         cutoff=cutoff,
     )
-    result = am.evaluate(data, PROGRAMME, bands=False)  # the distributed path has no bands
+    result = am.evaluate(data, PROGRAMME, bands=False)  # as the distributed side
     seconds = time.perf_counter() - start
     queue.put({"seconds": seconds, "peak_gb": _peak_gb(), "tables": result.tables()})
 
@@ -141,7 +141,9 @@ def _distributed_side(root: str, cutoff: str, queue) -> None:
         Client(cluster) as client,
     ):
         start = time.perf_counter()
-        result = evaluate(tables, PROGRAMME, cutoff=cutoff, client=client, additive=_additive())
+        result = evaluate(
+            tables, PROGRAMME, cutoff=cutoff, client=client, additive=_additive(), bands=False
+        )
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_gb)
     queue.put(

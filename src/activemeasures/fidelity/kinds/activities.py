@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from activemeasures import _intervals as iv
+from activemeasures._arrays import lexsort_ints
 from activemeasures.fidelity.kinds import _params as p
 from activemeasures.fidelity.kinds._grouped import grouped_values, record_rows, selected_citizens
 from activemeasures.fidelity.model import Population
@@ -158,7 +159,7 @@ def _longest_passive(row: np.ndarray, start: np.ndarray, end: np.ndarray, n: int
     longest = np.zeros(n, dtype=np.int64)
     if len(row) < 2:
         return longest
-    order = np.lexsort((end, start, row))
+    order = lexsort_ints((end, start, row))
     row, start, end = row[order], start[order], end[order]
     first = np.r_[True, row[1:] != row[:-1]]
     group = np.cumsum(first) - 1

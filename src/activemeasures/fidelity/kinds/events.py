@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from activemeasures import _intervals as iv
+from activemeasures._arrays import lexsort_ints
 from activemeasures.errors import FAILURE_COLUMNS, ValidationError
 from activemeasures.fidelity.kinds import _params as p
 from activemeasures.fidelity.kinds._grouped import grouped_values, record_rows, selected_citizens
@@ -344,7 +345,7 @@ class Cadence:
         largest = end - start  # citizens without events: the whole enrolment
         if len(row) == 0:
             return largest
-        order = np.lexsort((day, row))
+        order = lexsort_ints((day, row))
         row, day = row[order], day[order]
         first = np.r_[True, row[1:] != row[:-1]]
         previous = np.where(first, start[row], np.r_[0, day[:-1]])
