@@ -485,10 +485,10 @@ def evaluate(
     :math:`\phi_{iw} = s_{g(i)w}(y_{iw} - c_{g(i)w})` whose centres and scales come from the
     summed moments. So a second pass sends :math:`(c, s)` to the partitions, each returns its
     :math:`\Phi^\top\Phi` (float64) and the sum goes into the same Monte Carlo step as in
-    memory (same draws, same seed). The sums agree with the in-memory one to the last bits;
-    the Monte Carlo quantile goes through an eigendecomposition that can magnify those bits,
-    so the critical value agrees to about 1e-12 rather than 1e-15 (the band's columns, to
-    1e-12 like every other table).
+    memory (same draws, same seed). The sums agree with the in-memory one to the last bits,
+    and the draws go through the symmetric square root of the correlation, which moves
+    continuously with it: the critical value agrees to about 1e-13 and the band's columns to
+    1e-12 like every other table.
 
     **On the client**: the in-memory estimators on the sums (the same code:
     ``weekly_effects``' fit and band, ``cumulative_incidence``'s curve, the municipal tables,
