@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .strategies import Case
+from .strategies import Case, _hashable
 
 __all__ = ["expected_problems", "reference_dates", "reference_numbers"]
 
@@ -112,14 +112,6 @@ RECORD_TABLES = ("activities", "hours", "events", "visitations")
 
 def _missing(value: object) -> bool:
     return pd.api.types.is_scalar(value) and bool(pd.isna(value))
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def _text(value: object) -> str:
